@@ -1,0 +1,14 @@
+"""The course's helpers: one setup call per notebook, and exercise checks.
+
+    import helpers
+    MODEL = helpers.setup("01_chat_basics")
+
+Everything else (credentials, live / record / replay, display) stays in here, so the notebook
+cells show the OpenAI SDK exactly as you would write it at work.
+"""
+
+from .checks import check
+from .session import SetupError, setup
+from .settings import DEFAULT_MODEL, REASONING_MODEL
+
+__all__ = ["DEFAULT_MODEL", "REASONING_MODEL", "SetupError", "check", "setup"]

@@ -1,0 +1,72 @@
+"""Exercise checks: `helpers.check("01.1", ...)` says what is right, what is not, and gives a hint.
+
+A check never prints the answer. Each lesson's checks live in `helpers/exercises/nbNN.py`,
+registered with `@exercise("NN.K")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Checker = Callable[..., "Feedback"]
+_CHECKS: dict[str, Checker] = {}
+
+
+@dataclass
+class Feedback:
+    """The outcome of one check: a line per point, and a hint for the first point missed."""
+
+    exercise: str
+    points: list[tuple[bool, str]] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+
+    def expect(self, ok: bool, what: str, hint: str = "") -> bool:
+        """Record one point; when it fails, keep its hint."""
+        self.points.append((bool(ok), what))
+        if not ok and hint:
+            self.hints.append(hint)
+        return bool(ok)
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.points) and all(ok for ok, _ in self.points)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        lines = [f"Exercise {self.exercise}: " + ("all correct, well done." if self.passed else "not yet.")]
+        lines += [f"  {'✓' if ok else '✗'} {what}" for ok, what in self.points]
+        if self.hints:
+            lines.append(f"  Hint: {self.hints[0]}")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def exercise(number: str) -> Callable[[Checker], Checker]:
+    """Register a check under an exercise number such as "01.1"."""
+
+    def register(function: Checker) -> Checker:
+        _CHECKS[number] = function
+        return function
+
+    return register
+
+
+def check(number: str, *args: Any, **kwargs: Any) -> Feedback:
+    """Check your answer to exercise `number`; the notebook says what to pass."""
+    from . import exercises  # noqa: F401  (registers every lesson's checks)
+
+    if number not in _CHECKS:
+        known = ", ".join(sorted(_CHECKS)) or "none yet"
+        raise KeyError(f"There is no exercise {number!r}. Exercises with checks: {known}.")
+    try:
+        return _CHECKS[number](*args, **kwargs)
+    except NameError as exc:  # pragma: no cover - a learner passing an undefined name
+        feedback = Feedback(number)
+        feedback.expect(False, f"something your answer uses is not defined yet ({exc})", "run the cells above first")
+        return feedback

@@ -1,0 +1,358 @@
+"""Record and replay HTTP traffic to the OpenAI API inside a notebook kernel.
+
+vcrpy does the patching (httpx2 for the SDK, urllib3 for `requests`). This module adds what a
+course needs on top of it:
+
+- matching that ignores the host and compares JSON bodies as data, with multipart boundaries
+  normalised, so a proxy, OPENAI_BASE_URL or a different key order still replays;
+- identical requests play back in recorded order, then the last one repeats (re-running a
+  cell works, and so does a loop that polls a job until it finishes);
+- a short, specific message when a request is not in the recording (`RecordingMismatch`);
+- YAML files that read well in a diff, written atomically, with every secret scrubbed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import yaml
+from vcr.cassette import Cassette
+from vcr.errors import CannotOverwriteExistingCassetteException
+from vcr.filters import decode_response
+from vcr.persisters.filesystem import CassetteNotFoundError
+from vcr.record_mode import RecordMode
+from vcr.request import Request
+
+# Request headers worth keeping: what the body means. Everything else (auth, org, project,
+# cookies, SDK telemetry) is dropped before anything is written.
+KEPT_REQUEST_HEADERS = ("content-type", "accept")
+# Response headers that identify an account or a browser session.
+DROPPED_RESPONSE_HEADERS = ("set-cookie", "cookie", "openai-organization", "openai-project")
+
+SECRET_PATTERNS = [
+    (re.compile(r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{8,}"), "sk-REDACTED"),
+    (re.compile(r"\borg-[A-Za-z0-9]{12,}\b"), "org-REDACTED"),
+    (re.compile(r"\bproj_[A-Za-z0-9]{12,}\b"), "proj_REDACTED"),
+    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{8,}"), r"\1REDACTED"),
+]
+
+
+class RecordingMismatch(CannotOverwriteExistingCassetteException):
+    """A request in replay mode that the notebook's recording does not contain."""
+
+    def __init__(self, recording: Path, request: Request, closest: Request | None, diffs: list[Diff]):
+        self.recording = Path(recording)
+        self.request = request
+        self.closest = closest
+        self.diffs = diffs
+        Exception.__init__(self, self.explain())
+
+    def explain(self) -> str:
+        name = self.recording.name.removesuffix(".yaml")
+        lines = [
+            f"This request is not in the recording for {name} (replay mode), so there is no answer to play.",
+            f"  Your request: {self.request.method} {api_path(self.request.path)}",
+        ]
+        if self.closest is None:
+            lines.append("  The recording has no request to that endpoint.")
+        else:
+            lines.append("  It differs from the closest recorded request at:")
+            for diff in self.diffs[:3]:
+                lines.append(f"    {diff.where}: recorded {diff.recorded}, yours {diff.yours}")
+            if len(self.diffs) > 3:
+                lines.append(f"    … and {len(self.diffs) - 3} more")
+        lines += [
+            "Two ways forward:",
+            "  - undo your change and run the cell again, or",
+            "  - add OPENAI_API_KEY to .env and restart the kernel to run live.",
+        ]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Diff:
+    """One place where two requests differ, with both values shortened for display."""
+
+    where: str
+    recorded: str
+    yours: str
+
+
+def api_path(path: str) -> str:
+    """The part of a URL path the API defines, whatever prefix a proxy or base URL adds."""
+    index = path.rfind("/v1/")
+    return path[index:] if index >= 0 else path
+
+
+def _content_type(request: Request) -> str:
+    for name, value in request.headers.items():
+        if name.lower() == "content-type":
+            return value if isinstance(value, str) else value[0]
+    return ""
+
+
+def request_body(request: Request) -> Any:
+    """The request body as data: parsed JSON, multipart with its boundary normalised, or bytes."""
+    raw = request.body or b""
+    if isinstance(raw, str):
+        raw = raw.encode()
+    content_type = _content_type(request)
+    if "multipart/form-data" in content_type:
+        boundary = re.search(r"boundary=\"?([^\";]+)", content_type)
+        return raw.replace(boundary.group(1).encode(), b"BOUNDARY") if boundary else raw
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, bytes) else f"<{len(value)} bytes>"
+    return text if len(text) <= 70 else text[:67] + "…"
+
+
+_MISSING = object()
+
+
+def differences(recorded: Any, yours: Any, where: str = "") -> list[Diff]:
+    """Every leaf where two JSON values differ, named like `messages[1].content`."""
+    if isinstance(recorded, dict) and isinstance(yours, dict):
+        found: list[Diff] = []
+        for key in list(recorded) + [k for k in yours if k not in recorded]:
+            path = f"{where}.{key}" if where else str(key)
+            found += differences(recorded.get(key, _MISSING), yours.get(key, _MISSING), path)
+        return found
+    if isinstance(recorded, list) and isinstance(yours, list):
+        found = []
+        for i in range(max(len(recorded), len(yours))):
+            a = recorded[i] if i < len(recorded) else _MISSING
+            b = yours[i] if i < len(yours) else _MISSING
+            found += differences(a, b, f"{where}[{i}]")
+        return found
+    if recorded == yours:
+        return []
+    return [
+        Diff(
+            where or "body",
+            "(nothing)" if recorded is _MISSING else _short(recorded),
+            "(nothing)" if yours is _MISSING else _short(yours),
+        )
+    ]
+
+
+def _query(request: Request) -> list[tuple[str, str]]:
+    return sorted(parse_qsl(urlsplit(request.uri).query, keep_blank_values=True))
+
+
+def request_differences(recorded: Request, yours: Request) -> list[Diff]:
+    """How a request differs from a recorded one, ignoring the host, key order and boundaries."""
+    diffs = []
+    if recorded.method != yours.method:
+        diffs.append(Diff("method", recorded.method, yours.method))
+    if api_path(recorded.path) != api_path(yours.path):
+        diffs.append(Diff("path", api_path(recorded.path), api_path(yours.path)))
+    if _query(recorded) != _query(yours):
+        diffs.append(Diff("query", _short(dict(_query(recorded))), _short(dict(_query(yours)))))
+    return diffs + differences(request_body(recorded), request_body(yours))
+
+
+def _same_endpoint(r1: Request, r2: Request) -> None:
+    assert r1.method == r2.method and api_path(r1.path) == api_path(r2.path), "endpoint"
+
+
+def _same_query(r1: Request, r2: Request) -> None:
+    assert _query(r1) == _query(r2), "query"
+
+
+def _same_body(r1: Request, r2: Request) -> None:
+    assert request_body(r1) == request_body(r2), "body"
+
+
+MATCHERS = [_same_endpoint, _same_query, _same_body]
+
+
+def scrub_request(request: Request) -> Request:
+    """Keep only the headers that say what the body is; nothing that identifies anyone."""
+    for name in list(request.headers):
+        if name.lower() not in KEPT_REQUEST_HEADERS:
+            del request.headers[name]
+    return request
+
+
+def scrub_response(response: dict) -> dict:
+    """Decode compressed bodies and drop headers that identify an account or session."""
+    response = decode_response(response)
+    response["headers"] = {
+        name: values
+        for name, values in response["headers"].items()
+        if name.lower() not in DROPPED_RESPONSE_HEADERS
+    }
+    return response
+
+
+def scrub_text(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Remove any secret from text about to be written: known values first, then key-like patterns."""
+    for secret in secrets:
+        if secret and len(secret) >= 8:
+            text = text.replace(secret, "REDACTED")
+    for pattern, replacement in SECRET_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class CourseCassette(Cassette):
+    """A vcrpy cassette that plays repeats in order and explains what it cannot play."""
+
+    def _matching(self, request: Request) -> list[tuple[int, dict]]:
+        return list(self._responses(request))
+
+    def __contains__(self, request: Request) -> bool:
+        return bool(self._matching(request))
+
+    def can_play_response_for(self, request: Request) -> bool:
+        if self.record_mode == RecordMode.ALL:
+            return False
+        if request in self:
+            return True
+        if self.record_mode == RecordMode.NONE:
+            raise self.mismatch(request)
+        return False
+
+    def play_response(self, request: Request) -> dict:
+        matches = self._matching(request)
+        if not matches:
+            raise self.mismatch(request)
+        unplayed = [(i, r) for i, r in matches if self.play_counts[i] == 0]
+        index, response = unplayed[0] if unplayed else matches[-1]
+        self.play_counts[index] += 1
+        return response
+
+    def _save(self, force: bool = False) -> None:
+        if self.record_mode != RecordMode.NONE:  # replay never writes
+            super()._save(force=force)
+
+    def add_fallback(self, path: Path) -> None:
+        """Also answer from another recording (a lesson replays its solutions' requests too)."""
+        if path.is_file():
+            requests, responses, *_ = AtomicPersister.load_cassette(path, self._serializer)
+            self.data += list(zip(requests, responses, strict=True))
+
+    def mismatch(self, request: Request) -> RecordingMismatch:
+        same_endpoint = [
+            recorded
+            for recorded in self.requests
+            if recorded.method == request.method and api_path(recorded.path) == api_path(request.path)
+        ]
+        if not same_endpoint:
+            return RecordingMismatch(self._path, request, None, [])
+        ranked = sorted(same_endpoint, key=lambda recorded: len(request_differences(recorded, request)))
+        closest = ranked[0]
+        return RecordingMismatch(self._path, request, closest, request_differences(closest, request))
+
+
+class _Dumper(yaml.SafeDumper):
+    """YAML that reads well in a review: multi-line text as literal blocks, keys in given order."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    style = "|" if "\n" in text and not re.search(r"[ \t]\n", text) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _pretty_json(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return text
+
+
+class CourseSerializer:
+    """vcrpy serializer: the metadata (provenance) first, request bodies pretty-printed, secrets out."""
+
+    secrets: tuple[str, ...] = ()
+
+    @staticmethod
+    def deserialize(text: str) -> dict:
+        return yaml.safe_load(text)
+
+    @classmethod
+    def serialize(cls, data: dict) -> str:
+        for interaction in data.get("interactions", []):
+            body = interaction["request"].get("body")
+            if isinstance(body, str):
+                interaction["request"]["body"] = _pretty_json(body)
+        ordered = {key: data[key] for key in ("metadata", "version", "interactions") if key in data}
+        text = yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
+        return scrub_text(text, cls.secrets)
+
+
+class AtomicPersister:
+    """Write a recording to a temporary file beside it, then rename: a crash never leaves half a file."""
+
+    @staticmethod
+    def load_cassette(cassette_path: str | Path, serializer: Any) -> tuple:
+        from vcr.serialize import deserialize
+
+        path = Path(cassette_path)
+        if not path.is_file():
+            raise CassetteNotFoundError()
+        return deserialize(path.read_text(encoding="utf-8"), serializer)
+
+    @staticmethod
+    def save_cassette(cassette_path: str | Path, cassette_dict: dict, serializer: Any) -> None:
+        from vcr.serialize import serialize
+
+        write_atomically(Path(cassette_path), serialize(cassette_dict, serializer))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace `path` with `text` in one step (same-folder temp file + os.replace)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def open_cassette(path: Path, *, replay: bool, secrets: tuple[str, ...] = ()) -> Iterator[CourseCassette]:
+    """The vcrpy context for one notebook: replay from `path`, or record afresh into it."""
+    serializer = type("Serializer", (CourseSerializer,), {"secrets": secrets})
+    return CourseCassette.use(
+        path=str(path),
+        serializer=serializer,
+        persister=AtomicPersister,
+        record_mode=RecordMode.NONE if replay else RecordMode.ALL,
+        match_on=MATCHERS,
+        before_record_request=scrub_request,
+        before_record_response=scrub_response,
+    )
+
+
+def load_recording(path: Path) -> dict:
+    """A recording file as plain data (for checks, provenance and tools)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def save_recording(path: Path, data: dict) -> None:
+    """Write recording data back, in the same layout vcrpy's serializer uses."""
+    write_atomically(path, CourseSerializer.serialize(data))
+

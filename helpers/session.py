@@ -1,0 +1,203 @@
+"""`setup()`: the one call at the top of every notebook."""
+
+from __future__ import annotations
+
+import atexit
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import openai
+from dotenv import load_dotenv
+
+from . import settings
+from vcr.record_mode import RecordMode
+
+from .recording import RecordingMismatch, open_cassette
+
+
+class SetupError(RuntimeError):
+    """setup() cannot prepare the notebook; the message says why and what to do."""
+
+
+@dataclass
+class Session:
+    """What setup() decided for this kernel."""
+
+    notebook: str
+    mode: str
+    model: str
+    recording: Path | None = None
+
+
+_active: dict = {"context": None, "cassette": None, "session": None, "hooks": False}
+
+
+def _colab_key() -> str | None:
+    try:
+        from google.colab import userdata  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        return userdata.get("OPENAI_API_KEY")
+    except Exception:  # Colab raises its own types when the secret is missing or not shared
+        return None
+
+
+def find_key() -> str | None:
+    """The learner's key: environment, then .env (already loaded into it), then Colab secrets."""
+    key = os.environ.get("OPENAI_API_KEY", "").strip()
+    if key and key != settings.REPLAY_PLACEHOLDER_KEY:
+        return key
+    key = _colab_key()
+    if key:
+        os.environ["OPENAI_API_KEY"] = key
+    return key or None
+
+
+def choose_mode(key: str | None) -> str:
+    """auto means live with a key and replay without; COURSE_MODE forces one of the others."""
+    mode = os.environ.get(settings.MODE_VARIABLE, "auto").strip().lower() or "auto"
+    if mode not in settings.MODES:
+        raise SetupError(
+            f"{settings.MODE_VARIABLE}={mode!r} is not a mode this course knows.\n"
+            f"Use one of {', '.join(settings.MODES)} (or leave it unset for auto)."
+        )
+    if mode == "auto":
+        return "live" if key else "replay"
+    if mode in ("live", "record") and not key:
+        raise SetupError(
+            f"{mode} mode needs an OpenAI API key, and none was found.\n"
+            "Put OPENAI_API_KEY=sk-... in the .env file at the top of the course (see .env.example),\n"
+            f"or unset {settings.MODE_VARIABLE} to run from the recordings."
+        )
+    return mode
+
+
+def _stop_recording() -> None:
+    context, cassette = _active["context"], _active["cassette"]
+    if context is not None:
+        context.__exit__(None, None, None)
+    _active["context"] = _active["cassette"] = None
+    del cassette
+
+
+def _save_after_cell(*_args) -> None:
+    cassette = _active["cassette"]
+    if cassette is not None and cassette.record_mode != RecordMode.NONE and cassette.dirty:
+        cassette._save()
+
+
+def _show_mismatch(shell, etype, value, tb, tb_offset=None):
+    message = value.explain() if isinstance(value, RecordingMismatch) else str(value)
+    shell._showtraceback(etype, value, [f"{etype.__name__}: {message}"])
+
+
+def _install_kernel_hooks() -> None:
+    """In a notebook kernel: short messages instead of tracebacks, and saving after each cell."""
+    if _active["hooks"]:
+        return
+    try:
+        shell = get_ipython()  # type: ignore[name-defined]  # noqa: F821
+    except NameError:
+        return
+    shell.set_custom_exc((RecordingMismatch, SetupError), _show_mismatch)
+    shell.events.register("post_run_cell", _save_after_cell)
+    _active["hooks"] = True
+
+
+def _no_retry_wait() -> None:
+    """Replayed answers arrive at once; a recorded 429 or 500 should not make the SDK sleep."""
+    from openai import _base_client
+
+    _base_client.BaseClient._calculate_retry_timeout = lambda *args, **kwargs: 0.0
+
+
+def _ask_for_gzip() -> None:
+    """vcrpy can decode gzip but not zstd or brotli, so while recording ask only for gzip."""
+    import httpx2._client
+    import requests.utils
+
+    httpx2._client.ACCEPT_ENCODING = "gzip"
+    requests.utils.DEFAULT_ACCEPT_ENCODING = "gzip"
+
+
+def banner(session: Session) -> str:
+    """One line that says how this notebook will get its answers."""
+    where = ""
+    if session.recording is not None:
+        recording = session.recording
+        inside = recording.is_relative_to(settings.REPO_ROOT)
+        where = (recording.relative_to(settings.REPO_ROOT) if inside else recording).as_posix()
+    tail = f"model {session.model} · openai {openai.__version__}"
+    if session.mode == "replay":
+        return (
+            f"replay mode: responses come from {where}; add OPENAI_API_KEY to .env to run live · {tail}"
+        )
+    if session.mode == "record":
+        return f"record mode: live responses are being saved to {where} · {tail}"
+    return f"live mode: requests go to the OpenAI API with your key (never shown) · {tail}"
+
+
+def setup(notebook: str) -> str:
+    """Prepare a notebook: load .env, find the key, choose the mode, print a banner.
+
+    `notebook` names the recording (`"01_chat_basics"`, or `"01_chat_basics_solutions"` for a
+    solutions notebook). Returns the model the lessons use. Safe to call again: it starts over.
+    """
+    load_dotenv(settings.REPO_ROOT / ".env", override=False)
+    key = find_key()
+    mode = choose_mode(key)
+    _stop_recording()
+
+    model = settings.DEFAULT_MODEL
+    if mode == "live":
+        model = os.environ.get(settings.MODEL_VARIABLE, "").strip() or model
+
+    recording = None
+    if mode == "replay":
+        recording = settings.recording_path(notebook)
+        if not recording.is_file():
+            raise SetupError(
+                f"There is no recording for {notebook!r} at {recording}.\n"
+                "Check the name passed to helpers.setup(), or add OPENAI_API_KEY to .env to run live."
+            )
+        if not key:
+            os.environ["OPENAI_API_KEY"] = settings.REPLAY_PLACEHOLDER_KEY
+        _no_retry_wait()
+        context = open_cassette(recording, replay=True)
+    elif mode == "record":
+        recording = settings.staging_path(notebook)
+        recording.unlink(missing_ok=True)
+        _ask_for_gzip()
+        context = open_cassette(recording, replay=False, secrets=(key or "",))
+    else:
+        context = None
+
+    if context is not None:
+        _active["cassette"] = context.__enter__()
+        _active["context"] = context
+        if mode == "replay" and not notebook.endswith("_solutions"):
+            # A learner who solves an exercise in the lesson sends the solution's requests.
+            _active["cassette"].add_fallback(settings.recording_path(f"{notebook}_solutions"))
+    _install_kernel_hooks()
+
+    session = Session(notebook=notebook, mode=mode, model=model, recording=recording)
+    _active["session"] = session
+    print(banner(session))
+    return model
+
+
+def current() -> Session | None:
+    """The session setup() started in this process, if any."""
+    return _active["session"]
+
+
+def stop() -> None:
+    """Save what record mode holds and undo every patch: the process talks to the network again."""
+    _save_after_cell()
+    _stop_recording()
+    _active["session"] = None
+
+
+atexit.register(_save_after_cell)

@@ -1,0 +1,151 @@
+"""A local OpenAI-compatible HTTP server on 127.0.0.1, for tests and for authoring recordings.
+
+It answers whatever its `responder` says, with the wire details a client meets on the real API:
+JSON bodies, gzip when asked for, server-sent events in chunked encoding, account headers and
+a cookie (so tests can prove they are scrubbed). It never leaves this machine.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+PROVENANCE_HEADER = "x-course-provenance"
+
+
+@dataclass
+class StubRequest:
+    """One request the stub received."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Reply:
+    """What the stub answers: a JSON body, raw bytes, or a list of server-sent events."""
+
+    body: Any = None
+    status: int = 200
+    events: list[Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    provenance: str = "authored"
+
+
+Responder = Callable[[StubRequest], Reply]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, *args: Any) -> None:  # keep test output clean
+        pass
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # No Server or Date header: authored recordings stay the same from one run to the next.
+        self.send_response_only(code, message)
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        request = StubRequest(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        self.server.received.append(request)
+        try:
+            reply = self.server.responder(request)
+        except Exception as exc:  # a broken script should say so, not hang the client
+            reply = Reply({"error": {"message": f"stub server: {exc}", "type": "stub_error"}}, status=500)
+        request_id = "req_" + hashlib.sha256(body + self.path.encode()).hexdigest()[:24]
+        headers = {
+            "x-request-id": request_id,
+            "openai-processing-ms": "321",
+            "openai-organization": "user-stubaccount0000",
+            "openai-project": "proj_stubproject0000000000",
+            "set-cookie": "__cf_bm=stubcookie; path=/; HttpOnly",
+            PROVENANCE_HEADER: reply.provenance,
+            **reply.headers,
+        }
+        if reply.events is not None:
+            self._send_events(reply, headers)
+            return
+        if isinstance(reply.body, bytes):
+            payload = reply.body
+            headers.setdefault("content-type", "application/octet-stream")
+        else:
+            payload = json.dumps(reply.body, indent=2, ensure_ascii=False).encode()
+            headers.setdefault("content-type", "application/json")
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            payload = gzip.compress(payload)
+            headers["content-encoding"] = "gzip"
+        self.send_response(reply.status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _send_events(self, reply: Reply, headers: dict[str, str]) -> None:
+        self.send_response(reply.status)
+        for name, value in {**headers, "content-type": "text/event-stream; charset=utf-8"}.items():
+            self.send_header(name, value)
+        self.send_header("transfer-encoding", "chunked")
+        self.end_headers()
+        for event in [*reply.events, "[DONE]"]:
+            data = event if isinstance(event, str) else json.dumps(event, ensure_ascii=False)
+            chunk = f"data: {data}\n\n".encode()
+            self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
+
+    do_GET = do_POST = do_DELETE = _handle
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    responder: Responder
+    received: list[StubRequest]
+
+
+class StubServer:
+    """`with StubServer(responder) as stub:` serves on `stub.base_url` until the block ends."""
+
+    def __init__(self, responder: Responder):
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.responder = responder
+        self._server.received = []
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
+
+    @property
+    def received(self) -> list[StubRequest]:
+        return self._server.received
+
+    def __enter__(self) -> StubServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
