@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import atexit
 import os
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +115,22 @@ def _no_retry_wait() -> None:
     _base_client.BaseClient._calculate_retry_timeout = lambda *args, **kwargs: 0.0
 
 
+_real_sleep = time.sleep
+
+
+def _sleep_skipping_cells(seconds: float) -> None:
+    """time.sleep, except that a wait written in a notebook cell returns at once."""
+    caller = sys._getframe(1).f_code.co_filename
+    if caller.startswith("<ipython-input") or "ipykernel_" in caller:
+        return
+    _real_sleep(seconds)
+
+
+def _instant_waits_in_cells(on: bool) -> None:
+    """In replay the answer a polling loop waits for is already in the recording: don't wait for it."""
+    time.sleep = _sleep_skipping_cells if on else _real_sleep
+
+
 def _ask_for_gzip() -> None:
     """vcrpy can decode gzip but not zstd or brotli, so while recording ask only for gzip."""
     import httpx2._client
@@ -174,6 +192,7 @@ def setup(notebook: str) -> str:
     else:
         context = None
 
+    _instant_waits_in_cells(mode == "replay")
     if context is not None:
         _active["cassette"] = context.__enter__()
         _active["context"] = context
@@ -197,6 +216,7 @@ def stop() -> None:
     """Save what record mode holds and undo every patch: the process talks to the network again."""
     _save_after_cell()
     _stop_recording()
+    _instant_waits_in_cells(False)
     _active["session"] = None
 
 

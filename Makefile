@@ -1,0 +1,40 @@
+# The course's commands. `make lab` opens the course; `make test` runs everything CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NB ?=
+
+.PHONY: lab test unit notebooks record author outputs lint clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "The course needs Python 3.10 or newer; this is " + sys.version.split()[0])'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks
+
+test: $(STAMP)
+	COURSE_MODE=replay $(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/sanitize.cfg tests notebooks solutions
+
+record: $(STAMP)
+	$(BIN)/course record $(NB)
+
+author: $(STAMP)
+	$(BIN)/course author $(NB)
+
+outputs: $(STAMP)
+	$(BIN)/course outputs $(NB)
+
+environment.yml: pyproject.toml
+	$(BIN)/python -m helpers.environment > environment.yml
+
+lint: $(STAMP)
+	$(BIN)/ruff check helpers tests recordings/authored imgs
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,55 @@
+"""The price table: dollars per million tokens, with its date and source. The one place prices live."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PRICES_AS_OF = "2025-08"
+PRICES_SOURCE = "https://openai.com/api/pricing (standard tier); check it before you budget"
+
+
+@dataclass(frozen=True)
+class Price:
+    """Dollars per million tokens. `training` is per million trained tokens, where fine-tuning is offered."""
+
+    input: float
+    output: float
+    cached_input: float | None = None
+    training: float | None = None
+
+
+PRICES: dict[str, Price] = {
+    "gpt-4o-mini": Price(0.15, 0.60, 0.075, training=3.00),
+    "gpt-4o": Price(2.50, 10.00, 1.25, training=25.00),
+    "gpt-4.1": Price(2.00, 8.00, 0.50, training=25.00),
+    "gpt-4.1-mini": Price(0.40, 1.60, 0.10, training=5.00),
+    "gpt-4.1-nano": Price(0.10, 0.40, 0.025, training=1.50),
+    "gpt-5": Price(1.25, 10.00, 0.125),
+    "gpt-5-mini": Price(0.25, 2.00, 0.025),
+    "gpt-5-nano": Price(0.05, 0.40, 0.005),
+}
+# Fine-tuned models are billed at their own rates, not the base model's.
+FINE_TUNED_PRICES: dict[str, Price] = {
+    "gpt-4o-mini": Price(0.30, 1.20, 0.15),
+    "gpt-4.1-mini": Price(0.80, 3.20, 0.20),
+}
+
+
+def price_of(model: str) -> Price:
+    """The price of a model alias or dated snapshot (`gpt-4o-mini-2024-07-18` → `gpt-4o-mini`)."""
+    if model.startswith("ft:"):
+        base = model.split(":")[1]
+        table = FINE_TUNED_PRICES
+    else:
+        base, table = model, PRICES
+    for name in sorted(table, key=len, reverse=True):
+        if base == name or base.startswith(name + "-2"):
+            return table[name]
+    known = ", ".join(sorted(PRICES))
+    raise KeyError(f"No price for {model!r} in helpers/prices.py (as of {PRICES_AS_OF}). Known: {known}.")
+
+
+def cost_in_dollars(model: str, input_tokens: int, output_tokens: int = 0) -> float:
+    """What a call with these token counts costs at the listed prices."""
+    price = price_of(model)
+    return (input_tokens * price.input + output_tokens * price.output) / 1_000_000
