@@ -204,7 +204,7 @@ def scrub_text(text: str, secrets: tuple[str, ...] = ()) -> str:
     """Remove any secret from text about to be written: known values first, then key-like patterns."""
     for secret in secrets:
         if secret and len(secret) >= 8:
-            text = text.replace(secret, "REDACTED")
+            text = text.replace(secret, "sk-REDACTED" if secret.startswith("sk-") else "REDACTED")
     for pattern, replacement in SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
     return text

@@ -79,7 +79,7 @@ class _Handler(BaseHTTPRequestHandler):
             "x-request-id": request_id,
             "openai-processing-ms": "321",
             "openai-organization": "user-stubaccount0000",
-            "openai-project": "proj_stubproject0000000000",
+            "openai-project": "proj_stubproject01",
             "set-cookie": "__cf_bm=stubcookie; path=/; HttpOnly",
             PROVENANCE_HEADER: reply.provenance,
             **reply.headers,

@@ -1,0 +1,80 @@
+"""The course hangs together: every notebook has its recording, its badges, its solutions, its provenance."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import cli, settings
+from helpers.recording import SECRET_PATTERNS, load_recording
+
+NOTEBOOKS = cli.find_notebooks([])
+LESSONS = [nb for nb in NOTEBOOKS if nb.parent.name == "notebooks"]
+SETUP_CALL = re.compile(r"""helpers\.setup\(\s*["']([^"']+)["']\s*\)""")
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(settings.REPO_ROOT).as_posix()
+
+
+def code_cells(path: Path) -> list:
+    return [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=rel)
+def test_notebook_sets_up_its_own_recording(notebook):
+    first = code_cells(notebook)[0].source
+    found = SETUP_CALL.search(first)
+    assert found, f"{rel(notebook)}: the first code cell must call helpers.setup(\"NAME\")"
+    assert found.group(1) == cli.recording_name(notebook), "the setup name must match the notebook's file"
+    assert settings.recording_path(found.group(1)).is_file()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=rel)
+def test_stored_outputs_show_replay_and_no_errors(notebook):
+    cells = code_cells(notebook)
+    banner = "".join(out.get("text", "") for out in cells[0].outputs)
+    assert banner.startswith(f"replay mode: responses come from recordings/{cli.recording_name(notebook)}.yaml")
+    for cell in cells:
+        assert all(out.output_type != "error" for out in cell.outputs), f"{rel(notebook)} stores an error"
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=rel)
+def test_lesson_has_badges_to_itself_and_a_solutions_notebook(lesson):
+    head = nbformat.read(lesson, as_version=4).cells[0].source
+    path = rel(lesson)
+    assert f"colab.research.google.com/github/openai-api-workshop/course/blob/main/{path}" in head
+    assert f"mybinder.org/v2/gh/openai-api-workshop/course/main?urlpath=lab/tree/{path}" in head
+    assert (settings.REPO_ROOT / "solutions" / lesson.name).is_file()
+
+
+RECORDINGS = sorted(settings.RECORDINGS_DIR.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("recording", RECORDINGS, ids=lambda p: p.name)
+def test_recording_says_where_every_reply_came_from(recording):
+    data = load_recording(recording)
+    provenance = data["metadata"]["provenance"]
+    assert provenance["source"] in {"live", "authored"}
+    assert provenance["date"] and provenance["openai"] and provenance["host"]
+    for interaction in data["interactions"]:
+        assert interaction["provenance"] == "authored" or interaction["provenance"].startswith(("real", "live"))
+
+
+@pytest.mark.parametrize("recording", RECORDINGS, ids=lambda p: p.name)
+def test_recording_holds_no_secret(recording):
+    text = recording.read_text(encoding="utf-8")
+    for pattern, replacement in SECRET_PATTERNS:
+        leftovers = [m for m in pattern.findall(text) if "REDACTED" not in json.dumps(m)]
+        assert not leftovers, f"{recording.name}: {leftovers[:3]}"
+    assert "authorization" not in text.lower()
+
+
+def test_every_recording_belongs_to_a_notebook():
+    names = {cli.recording_name(nb) for nb in NOTEBOOKS}
+    orphans = [p.name for p in RECORDINGS if p.stem not in names]
+    assert not orphans, f"recordings with no notebook: {orphans}"

@@ -1,0 +1,87 @@
+"""setup(): finding the key, choosing the mode, the banner."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from helpers import session, settings
+from helpers.recording import save_recording
+
+from .conftest import FAKE_KEY
+
+
+def make_recording(name: str) -> None:
+    save_recording(settings.recording_path(name), {"version": 1, "interactions": []})
+
+
+def test_no_key_means_replay_with_a_placeholder_key(course, capsys):
+    make_recording("01_x")
+    model = session.setup("01_x")
+    banner = capsys.readouterr().out
+    assert model == settings.DEFAULT_MODEL
+    assert banner.startswith("replay mode: responses come from recordings/01_x.yaml; add OPENAI_API_KEY to .env")
+    assert banner.count("\n") == 1
+    assert os.environ["OPENAI_API_KEY"] == settings.REPLAY_PLACEHOLDER_KEY
+
+
+def test_a_key_in_dotenv_means_live_and_is_never_printed(course, capsys):
+    (course / ".env").write_text(f"OPENAI_API_KEY={FAKE_KEY}\nCOURSE_MODEL=gpt-4.1-mini\n")
+    try:
+        model = session.setup("01_x")
+        out = capsys.readouterr().out
+        assert out.startswith("live mode:")
+        assert FAKE_KEY not in out and FAKE_KEY[:12] not in out
+        assert model == "gpt-4.1-mini"  # a learner may choose the model live
+    finally:
+        os.environ.pop("COURSE_MODEL", None)
+
+
+def test_the_model_cannot_be_changed_in_replay(course, monkeypatch):
+    make_recording("01_x")
+    monkeypatch.setenv("COURSE_MODEL", "gpt-4.1-mini")
+    assert session.setup("01_x") == settings.DEFAULT_MODEL
+
+
+def test_course_mode_forces_replay_even_with_a_key(course, monkeypatch, capsys):
+    make_recording("01_x")
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("COURSE_MODE", "replay")
+    session.setup("01_x")
+    assert capsys.readouterr().out.startswith("replay mode")
+    assert os.environ["OPENAI_API_KEY"] == FAKE_KEY  # a real key is left alone
+
+
+def test_an_unknown_mode_is_explained(course, monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", "playback")
+    with pytest.raises(session.SetupError, match=r"(?s)'playback' is not a mode.*auto, live, record, replay"):
+        session.setup("01_x")
+
+
+@pytest.mark.parametrize("mode", ["live", "record"])
+def test_live_and_record_without_a_key_say_what_to_do(course, monkeypatch, mode):
+    monkeypatch.setenv("COURSE_MODE", mode)
+    with pytest.raises(session.SetupError, match=r"(?s)needs an OpenAI API key.*\.env"):
+        session.setup("01_x")
+
+
+def test_a_missing_recording_is_explained(course):
+    with pytest.raises(session.SetupError, match="no recording for '99_nothing'"):
+        session.setup("99_nothing")
+
+
+def test_waits_in_notebook_cells_are_instant_in_replay_only(course):
+    import time
+
+    make_recording("01_x")
+    cell = compile("import time\ntime.sleep(5)\n", "/tmp/ipykernel_123/456.py", "exec")
+    session.setup("01_x")
+    started = time.monotonic()
+    exec(cell, {})
+    assert time.monotonic() - started < 1
+    started = time.monotonic()
+    time.sleep(0.2)  # a wait outside a cell still waits
+    assert time.monotonic() - started >= 0.2
+    session.stop()
+    assert time.sleep is session._real_sleep
