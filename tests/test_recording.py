@@ -15,7 +15,7 @@ from helpers import cli, session, settings
 from helpers.recording import RecordingMismatch, load_recording
 from helpers.stub_server import Reply, StubServer
 
-from .conftest import FAKE_KEY, chat_body, saved_text
+from .conftest import FAKE_KEY, FAKE_ORG, chat_body, saved_text
 
 UNREACHABLE = "http://127.0.0.1:9/v1"  # nothing listens on port 9: any real request would fail loudly
 
@@ -167,7 +167,7 @@ def test_a_lesson_also_replays_its_solutions(course, api):
 
 def test_recording_with_a_fake_key_leaves_no_trace_of_it(course, api):
     stub, _ = api
-    os.environ["OPENAI_ORG_ID"] = "org-abcdefghijklmnopqrstuvwx"
+    os.environ["OPENAI_ORG_ID"] = FAKE_ORG
 
     def calls(client: OpenAI) -> None:
         ask(client, "hello")
@@ -180,7 +180,7 @@ def test_recording_with_a_fake_key_leaves_no_trace_of_it(course, api):
     record("secrets", stub.base_url, calls)
     text = saved_text(settings.recording_path("secrets"))
     assert FAKE_KEY not in text and FAKE_KEY[3:20] not in text
-    for secret in ("org-abcdefghijklmnopqrstuvwx", "proj_stubproject", "stubcookie", "session=abc123", "user-stub"):
+    for secret in (FAKE_ORG, "proj_stubproject", "stubcookie", "session=abc123", "user-stub"):
         assert secret not in text
     for header in ("authorization", "openai-organization", "openai-project", "set-cookie", "cookie:"):
         assert header not in text.lower()
