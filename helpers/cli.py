@@ -137,7 +137,8 @@ def _record_one(notebook: Path, source: str, how: str, extra_env: dict[str, str]
         return True
     final = promote(name, source, how)
     count = len(load_recording(final).get("interactions", []))
-    print(f"✓ {rel}: {count} interactions → {final.relative_to(settings.REPO_ROOT)} ({time.monotonic() - started:.0f} s)")
+    seconds = time.monotonic() - started
+    print(f"✓ {rel}: {count} interactions → {final.relative_to(settings.REPO_ROOT)} ({seconds:.0f} s)")
     return True
 
 
@@ -184,8 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if store_outputs(notebooks) else 1
 
     if args.command == "record":
-        from .session import find_key
         from dotenv import load_dotenv
+
+        from .session import find_key
 
         load_dotenv(settings.REPO_ROOT / ".env", override=False)
         if not find_key():

@@ -2,9 +2,10 @@
 
     python -m helpers.environment > environment.yml
 
-pyproject.toml is the one list of dependencies. Exact pins (==) and dependencies with markers go through pip, so conda never has
-to solve for a version conda-forge may not carry; the rest are conda-forge packages of the same
-names and bounds. tests/test_dependencies.py fails when the committed file differs from this output.
+pyproject.toml is the one list of dependencies. Exact pins (==) and dependencies with markers go
+through pip, so conda never has to solve for a version conda-forge may not carry; the rest are
+conda-forge packages of the same names and bounds. tests/test_dependencies.py fails when the
+committed file differs from this output.
 """
 
 from __future__ import annotations

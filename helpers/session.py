@@ -11,10 +11,9 @@ from pathlib import Path
 
 import openai
 from dotenv import load_dotenv
-
-from . import settings
 from vcr.record_mode import RecordMode
 
+from . import settings
 from .recording import RecordingMismatch, open_cassette
 
 

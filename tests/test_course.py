@@ -68,7 +68,7 @@ def test_recording_says_where_every_reply_came_from(recording):
 @pytest.mark.parametrize("recording", RECORDINGS, ids=lambda p: p.name)
 def test_recording_holds_no_secret(recording):
     text = recording.read_text(encoding="utf-8")
-    for pattern, replacement in SECRET_PATTERNS:
+    for pattern, _replacement in SECRET_PATTERNS:
         leftovers = [m for m in pattern.findall(text) if "REDACTED" not in json.dumps(m)]
         assert not leftovers, f"{recording.name}: {leftovers[:3]}"
     assert "authorization" not in text.lower()
