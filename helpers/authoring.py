@@ -290,8 +290,10 @@ class Script:
         if isinstance(reply, dict):
             return Reply(reply, provenance=provenance)
         if isinstance(reply, Reply):
-            if isinstance(reply.body, (Chat, Stream)):  # a tagged builder: render it, keep the tag
-                return self._render(reply.body, request, reply.provenance)
+            if isinstance(reply.body, (Chat, Stream)):  # a tagged builder: render it, keep tag, status, headers
+                rendered = self._render(reply.body, request, reply.provenance)
+                rendered.status, rendered.headers = reply.status, {**rendered.headers, **reply.headers}
+                return rendered
             tag = provenance if reply.provenance == "authored" else reply.provenance
             return Reply(reply.body, reply.status, reply.events, reply.headers, tag)
         return self._render(reply(request), request, provenance)

@@ -147,6 +147,23 @@ def _first_lines(exc: Exception, limit: int = 12) -> str:
     return "\n".join("    " + line for line in lines[-limit:])
 
 
+def merge_streams(outputs: list) -> list:
+    """Join consecutive prints to the same stream into one output, as Jupyter shows them: cleaner diffs."""
+    merged: list = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and output.output_type == "stream"
+            and last.output_type == "stream"
+            and last.name == output.name
+        ):
+            last.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
 def store_outputs(notebooks: list[Path]) -> bool:
     """Re-run each notebook in replay mode and save it with the outputs nbval compares."""
     ok = True
@@ -158,6 +175,9 @@ def store_outputs(notebooks: list[Path]) -> bool:
             print(f"✗ {rel}: failed in replay mode; outputs not saved.\n{_first_lines(exc)}")
             ok = False
             continue
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs = merge_streams(cell.outputs)
         nbformat.write(nb, notebook)
         print(f"✓ {rel}: outputs stored from replay")
     return ok
@@ -170,6 +190,7 @@ def _load_script(name: str):
     spec = importlib.util.spec_from_file_location(f"authored_{name}", path)
     module = importlib.util.module_from_spec(spec)
     assert spec.loader is not None
+    sys.modules[spec.name] = module  # dataclasses and postponed annotations look their module up here
     spec.loader.exec_module(module)
     return module.script
 
@@ -209,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             with ExitStack() as stack:
                 stub = stack.enter_context(StubServer(script))
-                env = {"OPENAI_API_KEY": FAKE_KEY, "OPENAI_BASE_URL": stub.base_url}
+                env = {"OPENAI_API_KEY": FAKE_KEY, "OPENAI_BASE_URL": stub.base_url, "COURSE_INSTANT_WAITS": "1"}
                 results.append(_record_one(notebook, "authored", how, env))
     if all(results):
         results.append(store_outputs([nb for nb in notebooks]))

@@ -279,6 +279,28 @@ def _pretty_json(text: str) -> str:
         return text
 
 
+FIXED_BOUNDARY = "course-recording-boundary"
+
+
+def _fix_boundary(request: dict) -> None:
+    """Store multipart bodies with one fixed boundary, so re-recording an upload gives the same file."""
+    headers = request.get("headers") or {}
+    for name, values in headers.items():
+        if name.lower() != "content-type" or not values:
+            continue
+        found = re.search(r"boundary=\"?([^\";]+)", values[0])
+        if not found or found.group(1) == FIXED_BOUNDARY:
+            return
+        boundary = found.group(1)
+        headers[name] = [values[0].replace(boundary, FIXED_BOUNDARY)]
+        body = request.get("body")
+        if isinstance(body, str):
+            request["body"] = body.replace(boundary, FIXED_BOUNDARY)
+        elif isinstance(body, bytes):
+            request["body"] = body.replace(boundary.encode(), FIXED_BOUNDARY.encode())
+        return
+
+
 class CourseSerializer:
     """vcrpy serializer: the metadata (provenance) first, request bodies pretty-printed, secrets out."""
 
@@ -291,6 +313,7 @@ class CourseSerializer:
     @classmethod
     def serialize(cls, data: dict) -> str:
         for interaction in data.get("interactions", []):
+            _fix_boundary(interaction["request"])
             body = interaction["request"].get("body")
             if isinstance(body, str):
                 interaction["request"]["body"] = _pretty_json(body)
@@ -322,7 +345,10 @@ def write_atomically(path: Path, text: str) -> None:
     """Replace `path` with `text` in one step (same-folder temp file + os.replace)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes it private; a recording is an ordinary file
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
             file.flush()

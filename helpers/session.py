@@ -191,7 +191,8 @@ def setup(notebook: str) -> str:
     else:
         context = None
 
-    _instant_waits_in_cells(mode == "replay")
+    # Replay, and authoring against the local stub, already hold the answers a loop would wait for.
+    _instant_waits_in_cells(mode == "replay" or os.environ.get("COURSE_INSTANT_WAITS") == "1")
     if context is not None:
         _active["cassette"] = context.__enter__()
         _active["context"] = context

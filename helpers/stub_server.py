@@ -110,7 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("transfer-encoding", "chunked")
         self.end_headers()
         for event in [*reply.events, "[DONE]"]:
-            data = event if isinstance(event, str) else json.dumps(event, ensure_ascii=False)
+            data = event if isinstance(event, str) else json.dumps(event, ensure_ascii=False, separators=(",", ":"))
             chunk = f"data: {data}\n\n".encode()
             self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
             self.wfile.flush()

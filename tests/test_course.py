@@ -62,7 +62,7 @@ def test_recording_says_where_every_reply_came_from(recording):
     assert provenance["source"] in {"live", "authored"}
     assert provenance["date"] and provenance["openai"] and provenance["host"]
     for interaction in data["interactions"]:
-        assert interaction["provenance"] == "authored" or interaction["provenance"].startswith(("real", "live"))
+        assert interaction["provenance"].startswith(("authored", "real", "live")), interaction["provenance"]
 
 
 @pytest.mark.parametrize("recording", RECORDINGS, ids=lambda p: p.name)

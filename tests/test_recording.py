@@ -79,6 +79,10 @@ def test_file_upload_matches_despite_a_new_multipart_boundary(course, api):
     upload = {"file": ("train.jsonl", b'{"messages": []}\n', "application/jsonl"), "purpose": "fine-tune"}
     record("upload", stub.base_url, lambda c: c.files.create(**upload))
 
+    saved = saved_text(settings.recording_path("upload"))
+    sent_boundary = stub.received[0].headers["content-type"].split("boundary=")[1]
+    assert sent_boundary not in saved and "course-recording-boundary" in saved  # stable across re-recordings
+
     uploaded = replay("upload").files.create(**upload)
     assert uploaded.id == "file-1"
     assert responder.calls["/v1/files"] == 1
