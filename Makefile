@@ -20,6 +20,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks $(LAB_FLAGS)
 
 test: $(STAMP)
+	$(BIN)/ruff check helpers tests recordings/authored imgs
 	COURSE_MODE=replay $(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/sanitize.cfg tests notebooks solutions
 

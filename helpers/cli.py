@@ -138,7 +138,8 @@ def _record_one(notebook: Path, source: str, how: str, extra_env: dict[str, str]
     final = promote(name, source, how)
     count = len(load_recording(final).get("interactions", []))
     seconds = time.monotonic() - started
-    print(f"✓ {rel}: {count} interactions → {final.relative_to(settings.REPO_ROOT)} ({seconds:.0f} s)")
+    noun = "interaction" if count == 1 else "interactions"
+    print(f"✓ {rel}: {count} {noun} → {final.relative_to(settings.REPO_ROOT)} ({seconds:.0f} s)")
     return True
 
 
