@@ -1,0 +1,225 @@
+"""Authored replies for notebooks/05_tools.ipynb (see helpers/authoring.py).
+
+Three replies carry real data: gpt-4o-mini's wrong answer to "What is 1056 * 1316?" without
+tools, its call of the `multiply` tool (id, name and arguments), and its answer once it had the
+tool's result, all from the workshop notes this course grew from (seed 000, 2024). The requests
+match those of the notes: same system prompt, question, tool schema and max_tokens. Their
+envelopes (completion ids, timestamps, fingerprints, usage) are authored. Everything else is written for the
+course and marked `authored` in the recording.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from helpers.authoring import Script, chat, error, tool_call
+from helpers.stub_server import Reply, StubRequest
+
+SOURCE = "gpt-4o-mini in the course's source notes (seed 000, the 2024 workshop notebook)"
+NO_TOOLS_REAL = (
+    f"real text: the answer of {SOURCE}, which the notes streamed with max_tokens=256; sent here "
+    "without streaming; the envelope (id, created, fingerprint, usage) is authored"
+)
+TOOL_CALL_REAL = (
+    f"real tool call: id, name and arguments as made by {SOURCE}; the completion's envelope (id, "
+    "created, fingerprint, usage) is authored"
+)
+FINAL_REAL = (
+    f"real text: the answer of {SOURCE} once it had the multiply result; the envelope (id, created, "
+    "fingerprint, usage) is authored"
+)
+
+MATH_QUESTION = "What is 1056 * 1316?"
+
+
+def messages(request: StubRequest) -> list[dict]:
+    return (request.json or {}).get("messages", [])
+
+
+def question(request: StubRequest) -> str:
+    """The first user message of a chat request."""
+    return next((m.get("content") for m in messages(request) if m.get("role") == "user"), "")
+
+
+def tool_results(request: StubRequest) -> list[str]:
+    """The contents of the request's tool messages, in order."""
+    return [m.get("content", "") for m in messages(request) if m.get("role") == "tool"]
+
+
+def has_system(request: StubRequest) -> bool:
+    return any(m.get("role") == "system" for m in messages(request))
+
+
+def call_id(tag: str) -> str:
+    """A stable, distinct tool call id in the API's format, for authored calls."""
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    number = int(hashlib.sha256(f"05_tools:{tag}".encode()).hexdigest(), 16)
+    digits = []
+    for _ in range(24):
+        number, digit = divmod(number, len(alphabet))
+        digits.append(alphabet[digit])
+    return "call_" + "".join(digits)
+
+
+def asks(
+    text: str,
+    *,
+    tool_rounds: int | None = None,
+    system: bool | None = None,
+    tools: bool | None = None,
+    tool_choice: object = "any",
+):
+    """A predicate: the request's first user message is `text`, and it matches the other conditions."""
+
+    def test(request: StubRequest) -> bool:
+        body = request.json or {}
+        if question(request) != text:
+            return False
+        if tool_rounds is not None and len(tool_results(request)) != tool_rounds:
+            return False
+        if system is not None and has_system(request) != system:
+            return False
+        if tools is not None and bool(body.get("tools")) != tools:
+            return False
+        return tool_choice == "any" or body.get("tool_choice") == tool_choice
+
+    return test
+
+
+def strict_but_optional(request: StubRequest) -> bool:
+    """A strict tool whose schema leaves a property out of `required`: the API refuses it."""
+    for tool in (request.json or {}).get("tools") or []:
+        function = tool.get("function", {})
+        parameters = function.get("parameters", {})
+        if function.get("strict") and set(parameters.get("properties", {})) - set(
+            parameters.get("required", [])
+        ):
+            return True
+    return False
+
+
+def weather(city: str, unit: str | None, tag: str) -> dict:
+    return tool_call(
+        "get_weather", json.dumps({"city": city, "unit": unit}, separators=(",", ":")), call_id(tag)
+    )
+
+
+POST = "POST /v1/chat/completions"
+script = Script()
+
+# 1-4. The real multiply example of the source notes.
+script.add(
+    POST,
+    Reply(chat("1382976", usage=(41, 3)), provenance=NO_TOOLS_REAL),
+    when=asks(MATH_QUESTION, system=True, tools=False, tool_rounds=0),
+)
+script.add(
+    POST,
+    Reply(
+        chat(
+            tool_calls=[
+                tool_call("multiply", {"a": 1056, "b": 1316}, call_id="call_1vXSH7jPzjHCLYBlccyzewuB")
+            ],
+            usage=(113, 18),
+        ),
+        provenance=TOOL_CALL_REAL,
+    ),
+    when=asks(MATH_QUESTION, system=True, tools=True, tool_rounds=0),
+)
+script.add(
+    POST,
+    Reply(chat("1389696", usage=(87, 3)), provenance=FINAL_REAL),
+    when=asks(MATH_QUESTION, system=True, tools=False, tool_rounds=1),
+)
+
+# 5. The loop: two calls, one after the other.
+LOOP_QUESTION = "What is 1056 * 1316 * 12?"
+script.add(
+    POST,
+    chat(tool_calls=[tool_call("multiply", {"a": 1056, "b": 1316}, call_id("loop-1"))]),
+    when=asks(LOOP_QUESTION, tool_rounds=0),
+)
+script.add(
+    POST,
+    chat(tool_calls=[tool_call("multiply", {"a": 1389696, "b": 12}, call_id("loop-2"))]),
+    when=asks(LOOP_QUESTION, tool_rounds=1),
+)
+script.add(POST, chat("16676352"), when=asks(LOOP_QUESTION, tool_rounds=2))
+
+# 6. Two tools, two parallel calls.
+CITIES = "What's the weather like in Paris and in Tokyo today?"
+script.add(
+    POST,
+    chat(
+        tool_calls=[
+            tool_call("get_weather", {"city": "Paris"}, call_id("paris")),
+            tool_call("get_weather", {"city": "Tokyo"}, call_id("tokyo")),
+        ]
+    ),
+    when=asks(CITIES, tool_rounds=0),
+)
+script.add(
+    POST,
+    chat(
+        "In Paris it's 14 °C with light rain, so take an umbrella. Tokyo is sunny and 23 °C, a lovely day "
+        "to be outside."
+    ),
+    when=asks(CITIES, tool_rounds=2),
+)
+
+# 7. tool_choice.
+NAMED = {"type": "function", "function": {"name": "multiply"}}
+for choice, tag in [("auto", "auto"), ("required", "required"), (NAMED, "named")]:
+    script.add(
+        POST,
+        chat(tool_calls=[tool_call("multiply", {"a": 1056, "b": 1316}, call_id(f"choice-{tag}"))]),
+        when=asks(MATH_QUESTION, system=False, tool_choice=choice),
+    )
+script.add(POST, chat("1056 * 1316 = 1,382,976"), when=asks(MATH_QUESTION, system=False, tool_choice="none"))
+script.add(POST, chat("You're welcome! Have a great day."), when=asks("Thanks! That's all for today."))
+
+# 8. Strict schemas: the refusal, then arguments that fit.
+script.add(
+    POST,
+    error(
+        400,
+        "Invalid schema for function 'get_weather': In context=(), 'required' is required to be supplied and "
+        "to be an array including every key in properties. Missing 'unit'.",
+        "invalid_request_error",
+        "tools[0].function.parameters",
+        "invalid_function_parameters",
+    ),
+    when=strict_but_optional,
+)
+script.add(POST, chat(tool_calls=[weather("Paris", None, "strict-paris")]), when=asks("Is it cold in Paris?"))
+script.add(
+    POST,
+    chat(tool_calls=[weather("Cairo", "fahrenheit", "strict-cairo")]),
+    when=asks("How warm is it in Cairo, in Fahrenheit?"),
+)
+
+# 9. pydantic_function_tool and parse.
+script.add(
+    POST,
+    chat(tool_calls=[weather("Tokyo", None, "pydantic-tokyo")]),
+    when=asks("Should I wear shorts in Tokyo today?"),
+)
+
+# 10. A failing tool: the error goes back, the model retries.
+COAT = "Do I need a coat in New York City today?"
+script.add(
+    POST,
+    chat(tool_calls=[tool_call("get_weather", {"city": "New York City"}, call_id("nyc-1"))]),
+    when=asks(COAT, tool_rounds=0),
+)
+script.add(
+    POST,
+    chat(tool_calls=[tool_call("get_weather", {"city": "New York"}, call_id("nyc-2"))]),
+    when=asks(COAT, tool_rounds=1),
+)
+script.add(
+    POST,
+    chat("Yes. It's 9 °C and windy in New York today, so a coat is a good idea."),
+    when=asks(COAT, tool_rounds=2),
+)
