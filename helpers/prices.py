@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 PRICES_AS_OF = "2025-08"
@@ -53,3 +54,21 @@ def cost_in_dollars(model: str, input_tokens: int, output_tokens: int = 0) -> fl
     """What a call with these token counts costs at the listed prices."""
     price = price_of(model)
     return (input_tokens * price.input + output_tokens * price.output) / 1_000_000
+
+
+# How gpt-4o-mini bills an image, in prompt tokens (as of PRICES_AS_OF): a fixed amount at low
+# detail; at high detail the same plus a charge per 512-px tile, after the image is scaled to fit
+# 2048 x 2048 and then to 768 px on its shorter side (never enlarged).
+IMAGE_BASE_TOKENS = 2833
+IMAGE_TILE_TOKENS = 5667
+
+
+def image_tokens(width: int, height: int, detail: str = "high") -> int:
+    """Prompt tokens gpt-4o-mini bills for one image of this size at `detail` ("low" or "high")."""
+    if detail == "low":
+        return IMAGE_BASE_TOKENS
+    scale = min(1.0, 2048 / max(width, height))
+    width, height = width * scale, height * scale
+    scale = min(1.0, 768 / min(width, height))
+    width, height = width * scale, height * scale
+    return IMAGE_BASE_TOKENS + IMAGE_TILE_TOKENS * math.ceil(width / 512) * math.ceil(height / 512)

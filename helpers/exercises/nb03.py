@@ -6,12 +6,15 @@ need no request and work the same in every mode.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from openai.types.chat import ChatCompletionChunk
 
+from ..authoring import Stream
 from ..checks import Feedback, exercise
+from ..stub_server import StubRequest
 
 _PIECES = ["Rain", " on", " the", " tin", " roof", "."]
 _MAX_TOKENS = 100  # exercise 03.2 asks for max_tokens=100
@@ -19,21 +22,9 @@ _MAX_TOKENS = 100  # exercise 03.2 asks for max_tokens=100
 
 def _sample_stream(with_usage: bool) -> list[ChatCompletionChunk]:
     """A short stream as the API sends it: a role chunk, text chunks, a finish chunk, maybe usage."""
-    base = {"id": "chatcmpl-check", "object": "chat.completion.chunk", "created": 1795219200,
-            "model": "gpt-4o-mini-2024-07-18"}
-
-    def chunk(delta: dict, finish: str | None = None) -> dict:
-        event = {**base, "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]}
-        if with_usage:
-            event["usage"] = None
-        return event
-
-    events = [chunk({"role": "assistant", "content": "", "refusal": None})]
-    events += [chunk({"content": piece}) for piece in _PIECES]
-    events.append(chunk({}, "stop"))
-    if with_usage:
-        usage = {"prompt_tokens": 12, "completion_tokens": len(_PIECES), "total_tokens": 12 + len(_PIECES)}
-        events.append({**base, "choices": [], "usage": usage})
+    body = {"model": "gpt-4o-mini", "stream": True, "stream_options": {"include_usage": with_usage}}
+    request = StubRequest("POST", "/v1/chat/completions", {}, json.dumps(body).encode())
+    events = Stream(_PIECES, usage=(12, len(_PIECES))).events(request, serial=0)
     return [ChatCompletionChunk.model_validate(event) for event in events]
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 from ..checks import Feedback, exercise
+from ..prices import IMAGE_BASE_TOKENS as LOW_DETAIL_TOKENS
+from ..prices import image_tokens as image_tokens_rule
 
 QUESTION = "Which sample has the heavier tail?"
 # gpt-4o-mini bills an image at low detail as this many tokens, whatever its size.
-LOW_DETAIL_TOKENS = 2833
 
 
 def _image_parts(content: list) -> list[Any]:
@@ -72,16 +72,6 @@ _CASES: list[tuple[str, list[tuple[int, int, str]]]] = [
 ]
 
 
-def _expected(width: int, height: int, detail: str) -> int:
-    if detail == "low":
-        return LOW_DETAIL_TOKENS
-    scale = min(1.0, 2048 / max(width, height))
-    width, height = width * scale, height * scale
-    scale = min(1.0, 768 / min(width, height))
-    width, height = width * scale, height * scale
-    return LOW_DETAIL_TOKENS + 5667 * math.ceil(width / 512) * math.ceil(height / 512)
-
-
 @exercise("04.2")
 def predict_image_tokens(image_tokens: Callable[[int, int, str], Any]) -> Feedback:
     """image_tokens(width, height, detail) gives gpt-4o-mini's bill for every size tried."""
@@ -106,7 +96,7 @@ def predict_image_tokens(image_tokens: Callable[[int, int, str], Any]) -> Feedba
                 got = image_tokens(width, height, detail)
             except Exception as exc:  # report, do not crash the check
                 got = f"{type(exc).__name__}"
-            if got != _expected(width, height, detail):
+            if got != image_tokens_rule(width, height, detail):
                 wrong.append(f"{width} × {height} {detail!r} gave {got}")
         hint = f"check the rule for this case: {wrong[0]}" if wrong else ""
         fb.expect(not wrong, rule, hint)

@@ -15,15 +15,14 @@ the estimate of helpers.authoring.prompt_tokens. The image sizes are read from t
 from __future__ import annotations
 
 import base64
-import math
 import struct
 from pathlib import Path
 
 from helpers.authoring import Chat, Choice, Script, error, estimate_tokens, prompt_tokens
+from helpers.prices import image_tokens as billed_image_tokens
 from helpers.stub_server import StubRequest
 
 IMGS = Path(__file__).resolve().parents[2] / "imgs"
-LOW_TOKENS, TILE_TOKENS = 2833, 5667
 
 
 def image_parts(request: StubRequest) -> list[dict]:
@@ -54,16 +53,10 @@ def png_size(name: str) -> tuple[int, int]:
 
 
 def image_tokens(width: int, height: int, detail: str) -> int:
-    """What gpt-4o-mini bills for one image."""
+    """What gpt-4o-mini bills for one image; "auto" means high detail above 512 px (our assumption)."""
     if detail == "auto":
         detail = "low" if max(width, height) <= 512 else "high"
-    if detail == "low":
-        return LOW_TOKENS
-    scale = min(1.0, 2048 / max(width, height))
-    width, height = width * scale, height * scale
-    scale = min(1.0, 768 / min(width, height))
-    width, height = width * scale, height * scale
-    return LOW_TOKENS + TILE_TOKENS * math.ceil(width / 512) * math.ceil(height / 512)
+    return billed_image_tokens(width, height, detail)
 
 
 def vision_usage(request: StubRequest) -> int:
