@@ -64,9 +64,4 @@ def check(number: str, *args: Any, **kwargs: Any) -> Feedback:
     if number not in _CHECKS:
         known = ", ".join(sorted(_CHECKS)) or "none yet"
         raise KeyError(f"There is no exercise {number!r}. Exercises with checks: {known}.")
-    try:
-        return _CHECKS[number](*args, **kwargs)
-    except NameError as exc:  # pragma: no cover - a learner passing an undefined name
-        feedback = Feedback(number)
-        feedback.expect(False, f"something your answer uses is not defined yet ({exc})", "run the cells above first")
-        return feedback
+    return _CHECKS[number](*args, **kwargs)
