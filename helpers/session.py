@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openai
 from dotenv import load_dotenv
+from openai import _base_client
 from vcr.record_mode import RecordMode
 
 from . import settings
@@ -107,11 +108,13 @@ def _install_kernel_hooks() -> None:
     _active["hooks"] = True
 
 
-def _no_retry_wait() -> None:
-    """Replayed answers arrive at once; a recorded 429 or 500 should not make the SDK sleep."""
-    from openai import _base_client
+_real_retry_timeout = _base_client.BaseClient._calculate_retry_timeout
 
-    _base_client.BaseClient._calculate_retry_timeout = lambda *args, **kwargs: 0.0
+
+def _no_retry_wait(on: bool) -> None:
+    """Replayed answers arrive at once; a recorded 429 or 500 should not make the SDK sleep."""
+    replacement = (lambda *args, **kwargs: 0.0) if on else _real_retry_timeout
+    _base_client.BaseClient._calculate_retry_timeout = replacement
 
 
 _real_sleep = time.sleep
@@ -181,7 +184,6 @@ def setup(notebook: str) -> str:
             )
         if not key:
             os.environ["OPENAI_API_KEY"] = settings.REPLAY_PLACEHOLDER_KEY
-        _no_retry_wait()
         context = open_cassette(recording, replay=True)
     elif mode == "record":
         recording = settings.staging_path(notebook)
@@ -193,6 +195,7 @@ def setup(notebook: str) -> str:
 
     # Replay, and authoring against the local stub, already hold the answers a loop would wait for.
     _instant_waits_in_cells(mode == "replay" or os.environ.get("COURSE_INSTANT_WAITS") == "1")
+    _no_retry_wait(mode == "replay")
     if context is not None:
         _active["cassette"] = context.__enter__()
         _active["context"] = context
@@ -217,6 +220,7 @@ def stop() -> None:
     _save_after_cell()
     _stop_recording()
     _instant_waits_in_cells(False)
+    _no_retry_wait(False)
     _active["session"] = None
 
 

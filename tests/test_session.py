@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -84,4 +85,17 @@ def test_waits_in_notebook_cells_are_instant_in_replay_only(course):
     time.sleep(0.2)  # a wait outside a cell still waits
     assert time.monotonic() - started >= 0.2
     session.stop()
+    assert time.sleep is session._real_sleep
+
+
+def test_live_after_replay_restores_the_sdk_retry_waits(course, monkeypatch):
+    from openai import _base_client
+
+    make_recording("01_x")
+    real = session._real_retry_timeout
+    session.setup("01_x")
+    assert _base_client.BaseClient._calculate_retry_timeout is not real
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    session.setup("01_x")  # the learner added a key and ran setup again
+    assert _base_client.BaseClient._calculate_retry_timeout is real
     assert time.sleep is session._real_sleep
