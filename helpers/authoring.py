@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -170,15 +171,39 @@ def chat_n(*contents: str, **kwargs: Any) -> Chat:
     return Chat([Choice(text) for text in contents], **kwargs)
 
 
+# Roughly how the o200k tokenizer cuts text: a word with its leading space, up to three digits,
+# punctuation with any line break after it. Streams arrive about one token a chunk.
+_TOKEN = re.compile(r" ?[^\W\d_]+|\d{1,3}| ?[^\s\w]+\n*|\n+| +")
+
+
+def token_pieces(text: str) -> list[str]:
+    """Split text into token-sized deltas, as the API streams them."""
+    pieces = _TOKEN.findall(text)
+    assert "".join(pieces) == text, f"the splitter lost text in {text!r}"
+    return pieces
+
+
+def _padding(seed: str, length: int) -> str:
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    digest = hashlib.sha256(seed.encode()).digest()
+    return "".join(alphabet[byte % len(alphabet)] for byte in (digest * 2)[:length])
+
+
 @dataclass
 class Stream:
-    """An authored streamed chat completion: `pieces` are the content deltas, in order."""
+    """An authored streamed chat completion: `pieces` are the content deltas, in order.
+
+    Usage counts one token a delta unless given; `prompt` sets only the prompt tokens, where a
+    real figure for the same messages is known. Every chunk carries `obfuscation`, the random
+    padding the API adds by default so that chunk sizes on the wire do not give the text away.
+    """
 
     pieces: Sequence[str] = ()
     tool_calls: list[dict] | None = None
     finish_reason: str | None = None
     usage: tuple[int, int] | None = None
     id: str | None = None
+    prompt: int | None = None
 
     def events(self, request: StubRequest, serial: int) -> list[dict]:
         body = request.json or {}
@@ -207,18 +232,19 @@ class Stream:
         finish = self.finish_reason or ("tool_calls" if self.tool_calls else "stop")
         events.append(chunk({}, finish))
         if with_usage:
-            prompt, completion = self.usage or (prompt_tokens(request), estimate_tokens("".join(self.pieces)))
+            prompt, completion = self.usage or (self.prompt or prompt_tokens(request), len(self.pieces))
             events.append({**base, "choices": [], "usage": usage_block(prompt, completion)})
+        # The padding evens each chunk out to a size that is the same across one stream.
+        width = max((len(piece) for piece in self.pieces), default=4) + 1 + serial % 5
+        for index, event in enumerate(events):
+            text = "".join(choice["delta"].get("content") or "" for choice in event["choices"])
+            event["obfuscation"] = _padding(f"{request.text}|{serial}|{index}", max(1, width - len(text)))
         return events
 
 
-def stream(text: str, *, words_per_chunk: int = 1, **kwargs: Any) -> Stream:
-    """A streamed reply, split into deltas of a word or so, as the API sends them."""
-    words = text.split(" ")
-    pieces = [
-        (" " if i else "") + " ".join(words[i : i + words_per_chunk]) for i in range(0, len(words), words_per_chunk)
-    ]
-    return Stream(pieces, **kwargs)
+def stream(text: str, **kwargs: Any) -> Stream:
+    """A streamed reply of `text`, cut into token-sized deltas as the API sends them."""
+    return Stream(token_pieces(text), **kwargs)
 
 
 def error(status: int, message: str, type: str, param: str | None = None, code: str | None = None) -> Reply:

@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
                 env = {"OPENAI_API_KEY": FAKE_KEY, "OPENAI_BASE_URL": stub.base_url, "COURSE_INSTANT_WAITS": "1"}
                 results.append(_record_one(notebook, "authored", how, env))
     if all(results):
-        results.append(store_outputs([nb for nb in notebooks]))
+        results.append(store_outputs(notebooks))
     return 0 if all(results) else 1
 
 

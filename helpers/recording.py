@@ -99,6 +99,12 @@ def _content_type(request: Request) -> str:
     return ""
 
 
+def multipart_boundary(content_type: str) -> str | None:
+    """The boundary a multipart/form-data content type declares, if any."""
+    found = re.search(r"boundary=\"?([^\";]+)", content_type)
+    return found.group(1) if found else None
+
+
 def request_body(request: Request) -> Any:
     """The request body as data: parsed JSON, multipart with its boundary normalised, or bytes."""
     raw = request.body or b""
@@ -106,8 +112,8 @@ def request_body(request: Request) -> Any:
         raw = raw.encode()
     content_type = _content_type(request)
     if "multipart/form-data" in content_type:
-        boundary = re.search(r"boundary=\"?([^\";]+)", content_type)
-        return raw.replace(boundary.group(1).encode(), b"BOUNDARY") if boundary else raw
+        boundary = multipart_boundary(content_type)
+        return raw.replace(boundary.encode(), b"BOUNDARY") if boundary else raw
     if not raw:
         return None
     try:
@@ -288,10 +294,9 @@ def _fix_boundary(request: dict) -> None:
     for name, values in headers.items():
         if name.lower() != "content-type" or not values:
             continue
-        found = re.search(r"boundary=\"?([^\";]+)", values[0])
-        if not found or found.group(1) == FIXED_BOUNDARY:
+        boundary = multipart_boundary(values[0])
+        if boundary is None or boundary == FIXED_BOUNDARY:
             return
-        boundary = found.group(1)
         headers[name] = [values[0].replace(boundary, FIXED_BOUNDARY)]
         body = request.get("body")
         if isinstance(body, str):

@@ -6,15 +6,11 @@ notes show only the printed text, so its line breaks, chunk boundaries, id and t
 authored. Everything else is written for the course and marked `authored` in the recording.
 
 Every chunk carries an `obfuscation` string, as the API sends by default
-(`stream_options.include_obfuscation` is true unless a request turns it off): random padding that
-evens out chunk sizes on the wire. `Chunked` adds it to the shared `Stream` builder.
+(`stream_options.include_obfuscation` is true unless a request turns it off); the shared `Stream`
+builder adds it.
 """
 
-import dataclasses
-import hashlib
-import re
-
-from helpers.authoring import Script, Stream, prompt_tokens
+from helpers.authoring import Script, Stream, stream
 from helpers.stub_server import Reply, StubRequest
 
 HAIKU_STREAM_REAL = (
@@ -22,48 +18,6 @@ HAIKU_STREAM_REAL = (
     "source notes (seed 000, same notebook as the 2024-09-10 responses); line breaks, chunk "
     "boundaries, id and timestamps authored"
 )
-
-_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-# Roughly how the o200k tokenizer cuts English: a word with its leading space, up to three digits,
-# punctuation with any line break after it.
-_TOKEN = re.compile(r" ?[^\W\d_]+|\d{1,3}| ?[^\s\w]+\n*|\n+| +")
-
-
-def tokens(text: str) -> list[str]:
-    """Split text into token-sized deltas, as the API streams them (about one token a chunk)."""
-    pieces = _TOKEN.findall(text)
-    assert "".join(pieces) == text, f"the splitter lost text in {text!r}"
-    return pieces
-
-
-def _padding(seed: str, length: int) -> str:
-    digest = hashlib.sha256(seed.encode()).digest()
-    return "".join(_ALPHABET[byte % len(_ALPHABET)] for byte in (digest * 2)[:length])
-
-
-@dataclasses.dataclass
-class Chunked(Stream):
-    """`Stream` plus the `obfuscation` field of every chunk; usage counts one token a delta."""
-
-    prompt: int | None = None  # prompt tokens, where a real figure for the same messages is known
-
-    def events(self, request: StubRequest, serial: int) -> list[dict]:
-        stream = self
-        if self.usage is None:
-            usage = (self.prompt or prompt_tokens(request), len(self.pieces))
-            stream = dataclasses.replace(self, usage=usage)
-        events = Stream.events(stream, request, serial)
-        # The API pads each chunk's text to a size that is the same across one stream.
-        width = max((len(piece) for piece in self.pieces), default=4) + 1 + serial % 5
-        for index, event in enumerate(events):
-            text = "".join(choice["delta"].get("content") or "" for choice in event["choices"])
-            event["obfuscation"] = _padding(f"{request.text}|{serial}|{index}", max(1, width - len(text)))
-        return events
-
-
-def streamed(text: str, **kwargs) -> Chunked:
-    """A streamed reply of `text`, cut into token-sized deltas."""
-    return Chunked(tokens(text), **kwargs)
 
 
 def is_basho(request: StubRequest, *, with_usage: bool) -> bool:
@@ -92,43 +46,43 @@ EXAMPLE_Q = "Give me an everyday example of that."
 script = Script()
 script.add(
     "POST /v1/chat/completions",
-    Reply(streamed(HAIKU_REAL), provenance=HAIKU_STREAM_REAL),
-    streamed("Soft paws on cold steel,\nthe moon bows to his drawn blade—\na purr, then silence."),
+    Reply(stream(HAIKU_REAL), provenance=HAIKU_STREAM_REAL),
+    stream("Soft paws on cold steel,\nthe moon bows to his drawn blade—\na purr, then silence."),
     when=lambda request: is_basho(request, with_usage=False),
 )
 script.add(
     "POST /v1/chat/completions",
-    streamed("Whiskers sharp as steel,\nhe guards the shrine of moonlight—\nno mouse dares to breathe.",
+    stream("Whiskers sharp as steel,\nhe guards the shrine of moonlight—\nno mouse dares to breathe.",
              prompt=BASHO_PROMPT_TOKENS),
-    streamed("Armor of orange fur,\nthe ronin cat walks at dawn—\ncherry petals fall.",
+    stream("Armor of orange fur,\nthe ronin cat walks at dawn—\ncherry petals fall.",
              prompt=BASHO_PROMPT_TOKENS),
     when=lambda request: is_basho(request, with_usage=True),
 )
-script.add("POST /v1/chat/completions", streamed(BROWSER), when="web address")
+script.add("POST /v1/chat/completions", stream(BROWSER), when="web address")
 script.add(
     "POST /v1/chat/completions",
-    streamed("Le streaming affiche la réponse pendant que le modèle est encore en train de l'écrire."),
+    stream("Le streaming affiche la réponse pendant que le modèle est encore en train de l'écrire."),
     when="Translate into French",
 )
 script.add(
     "POST /v1/chat/completions",
-    streamed("Streaming zeigt die Antwort, während das Modell sie noch schreibt."),
+    stream("Streaming zeigt die Antwort, während das Modell sie noch schreibt."),
     when="Translate into German",
 )
 script.add(
     "POST /v1/chat/completions",
-    streamed("El streaming muestra la respuesta mientras el modelo todavía la está escribiendo."),
+    stream("El streaming muestra la respuesta mientras el modelo todavía la está escribiendo."),
     when="Translate into Spanish",
 )
 script.add(
     "POST /v1/chat/completions",
-    Chunked(["ストリーミング", "では", "、", "モデル", "が", "まだ", "書", "いている", "途中", "の", "回答",
+    Stream(["ストリーミング", "では", "、", "モデル", "が", "まだ", "書", "いている", "途中", "の", "回答",
              "が", "表示", "されます", "。"]),
     when="Translate into Japanese",
 )
 script.add(
     "POST /v1/chat/completions",
-    streamed(
+    stream(
         "They see the first words after a moment instead of a blank screen until the whole answer is "
         "ready. The total time is the same, but the wait feels much shorter, and they can start reading, "
         "or stop a reply that is going the wrong way, right away."
@@ -137,7 +91,7 @@ script.add(
 )
 script.add(
     "POST /v1/chat/completions",
-    streamed(
+    stream(
         "It is like a friend telling you a story on the phone instead of mailing you a letter: you hear "
         "the first sentence right away and follow along as they talk, rather than waiting days for the "
         "finished page."
