@@ -7,7 +7,7 @@ NB ?=
 # Jupyter refuses to run as root unless told to (containers, cloud shells).
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
-.PHONY: lab test unit notebooks record author outputs lint clean
+.PHONY: lab test unit notebooks record author outputs models lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "The course needs Python 3.10 or newer; this is " + sys.version.split()[0])'
@@ -21,6 +21,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check helpers tests recordings/authored imgs
+	$(BIN)/course models
 	COURSE_MODE=replay $(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/sanitize.cfg tests notebooks solutions
 
@@ -32,6 +33,9 @@ author: $(STAMP)
 
 outputs: $(STAMP)
 	$(BIN)/course outputs $(NB)
+
+models: $(STAMP)
+	$(BIN)/course models
 
 environment.yml: pyproject.toml
 	$(BIN)/python -m helpers.environment > environment.yml

@@ -9,6 +9,6 @@ cells show the OpenAI SDK exactly as you would write it at work.
 
 from .checks import check
 from .session import SetupError, setup
-from .settings import DEFAULT_MODEL, REASONING_MODEL
+from .settings import DEFAULT_MODEL
 
-__all__ = ["DEFAULT_MODEL", "REASONING_MODEL", "SetupError", "check", "setup"]
+__all__ = ["DEFAULT_MODEL", "SetupError", "check", "setup"]

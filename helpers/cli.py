@@ -3,6 +3,8 @@
     course record  [NAME ...]   run notebooks live with your key and save their recordings
     course author  [NAME ...]   rebuild authored recordings from recordings/authored/NAME.py
     course outputs [NAME ...]   re-run notebooks in replay mode and store their outputs
+    course models               every model the recordings use, with its announced shutdown date;
+                                exits 1 when one has passed (make test runs it)
 
 NAME is a lesson like `01_chat_basics` (its solutions notebook comes with it) or a path to a
 notebook; no NAME means every notebook. A recording is replaced only when every cell of its
@@ -198,9 +200,15 @@ def _load_script(name: str):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="course", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("command", choices=["record", "author", "outputs"])
+    parser.add_argument("command", choices=["record", "author", "outputs", "models"])
     parser.add_argument("names", nargs="*", help="lessons such as 01_chat_basics or 01; none means all")
     args = parser.parse_args(argv)
+    if args.command == "models":
+        from .currency import course_models, report
+
+        text, expired = report(course_models(), dt.date.today())
+        print(text)
+        return 1 if expired else 0
     notebooks = find_notebooks(args.names)
 
     if args.command == "outputs":

@@ -15,7 +15,7 @@ from openai import _base_client
 from vcr.record_mode import RecordMode
 
 from . import settings
-from .recording import RecordingMismatch, open_cassette
+from .recording import RecordingMismatch, count_authored, open_cassette
 
 
 class SetupError(RuntimeError):
@@ -30,6 +30,8 @@ class Session:
     mode: str
     model: str
     recording: Path | None = None
+    replies: int = 0
+    authored: int = 0
 
 
 _active: dict = {"context": None, "cassette": None, "session": None, "hooks": False}
@@ -151,9 +153,13 @@ def banner(session: Session) -> str:
         where = (recording.relative_to(settings.REPO_ROOT) if inside else recording).as_posix()
     tail = f"model {session.model} · openai {openai.__version__}"
     if session.mode == "replay":
-        return (
-            f"replay mode: responses come from {where}; add OPENAI_API_KEY to .env to run live · {tail}"
-        )
+        if session.authored == session.replies:
+            kind = f"all {session.replies} replies are authored examples, not live API output"
+        elif session.authored:
+            kind = f"{session.authored} of {session.replies} replies are authored examples, the rest real"
+        else:
+            kind = f"all {session.replies} replies are real API output"
+        return f"replay mode: responses come from {where} ({kind}); add OPENAI_API_KEY to .env to run live · {tail}"
     if session.mode == "record":
         return f"record mode: live responses are being saved to {where} · {tail}"
     return f"live mode: requests go to the OpenAI API with your key (never shown) · {tail}"
@@ -175,6 +181,7 @@ def setup(notebook: str) -> str:
         model = os.environ.get(settings.MODEL_VARIABLE, "").strip() or model
 
     recording = None
+    replies = authored = 0
     if mode == "replay":
         recording = settings.recording_path(notebook)
         if not recording.is_file():
@@ -185,6 +192,7 @@ def setup(notebook: str) -> str:
         if not key:
             os.environ["OPENAI_API_KEY"] = settings.REPLAY_PLACEHOLDER_KEY
         context = open_cassette(recording, replay=True)
+        replies, authored = count_authored(recording)
     elif mode == "record":
         recording = settings.staging_path(notebook)
         recording.unlink(missing_ok=True)
@@ -204,7 +212,7 @@ def setup(notebook: str) -> str:
             _active["cassette"].add_fallback(settings.recording_path(f"{notebook}_solutions"))
     _install_kernel_hooks()
 
-    session = Session(notebook=notebook, mode=mode, model=model, recording=recording)
+    session = Session(notebook, mode, model, recording, replies, authored)
     _active["session"] = session
     print(banner(session))
     return model

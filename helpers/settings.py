@@ -9,11 +9,11 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 RECORDINGS_DIR = Path(os.environ.get("COURSE_RECORDINGS_DIR", REPO_ROOT / "recordings"))
 NOTEBOOK_DIRS = ("notebooks", "solutions")
 
-# The model every lesson uses unless it is about another one. Cheap, fast, and it accepts every
-# sampling parameter the lessons teach. In live mode a learner may set COURSE_MODEL in .env.
-DEFAULT_MODEL = "gpt-4o-mini"
-# A reasoning model, for the lessons that show how those differ.
-REASONING_MODEL = "gpt-5-mini"
+# The model every lesson uses unless it is about another one: current (the pinned SDK announces no
+# shutdown date for it), cheap, fast, and a reasoning model whose effort goes down to "none".
+# In live mode a learner may set COURSE_MODEL in .env. `course models` lists every model the
+# recordings use, with its shutdown date.
+DEFAULT_MODEL = "gpt-5.4-mini"
 
 MODE_VARIABLE = "COURSE_MODE"
 MODEL_VARIABLE = "COURSE_MODEL"

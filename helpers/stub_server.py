@@ -109,9 +109,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("transfer-encoding", "chunked")
         self.end_headers()
-        for event in [*reply.events, "[DONE]"]:
+        # Responses API streams name each event on an `event:` line and end without [DONE];
+        # Chat Completions streams send bare `data:` lines and end with [DONE].
+        named = bool(reply.events) and isinstance(reply.events[0], dict) and "sequence_number" in reply.events[0]
+        for event in reply.events if named else [*reply.events, "[DONE]"]:
             data = event if isinstance(event, str) else json.dumps(event, ensure_ascii=False, separators=(",", ":"))
-            chunk = f"data: {data}\n\n".encode()
+            line = f"event: {event['type']}\n" if named and isinstance(event, dict) else ""
+            chunk = f"{line}data: {data}\n\n".encode()
             self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
             self.wfile.flush()
         self.wfile.write(b"0\r\n\r\n")
