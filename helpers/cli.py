@@ -5,6 +5,8 @@
     course outputs [NAME ...]   re-run notebooks in replay mode and store their outputs
     course models               every model the recordings use, with its announced shutdown date;
                                 exits 1 when one has passed (make test runs it)
+    course cost                 what one learner's live run of every notebook costs, from the
+                                recordings' usage and helpers/prices.py
 
 NAME is a lesson like `01_chat_basics` (its solutions notebook comes with it) or a path to a
 notebook; no NAME means every notebook. A recording is replaced only when every cell of its
@@ -200,7 +202,7 @@ def _load_script(name: str):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="course", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("command", choices=["record", "author", "outputs", "models"])
+    parser.add_argument("command", choices=["record", "author", "outputs", "models", "cost"])
     parser.add_argument("names", nargs="*", help="lessons such as 01_chat_basics or 01; none means all")
     args = parser.parse_args(argv)
     if args.command == "models":
@@ -209,6 +211,11 @@ def main(argv: list[str] | None = None) -> int:
         text, expired = report(course_models(), dt.date.today())
         print(text)
         return 1 if expired else 0
+    if args.command == "cost":
+        from .costs import report as cost_report
+
+        print(cost_report(settings.RECORDINGS_DIR))
+        return 0
     notebooks = find_notebooks(args.names)
 
     if args.command == "outputs":
