@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-PRICES_AS_OF = "2025-08"
-PRICES_SOURCE = "https://openai.com/api/pricing (standard tier); check it before you budget"
+PRICES_AS_OF = "2026-11"
+PRICES_SOURCE = "https://developers.openai.com/api/docs/pricing (Standard tier; fine-tuning section for training)"
 
 
 @dataclass(frozen=True)
@@ -19,20 +19,19 @@ class Price:
     training: float | None = None
 
 
+# Only the models the course sends requests to (tests/test_currency.py holds the table to that).
 PRICES: dict[str, Price] = {
-    "gpt-4o-mini": Price(0.15, 0.60, 0.075, training=3.00),
-    "gpt-4o": Price(2.50, 10.00, 1.25, training=25.00),
-    "gpt-4.1": Price(2.00, 8.00, 0.50, training=25.00),
+    "gpt-5.4-mini": Price(0.75, 4.50, 0.075),
+    # The fine-tuning lesson's base; training is offered on it until the platform closes to new jobs.
     "gpt-4.1-mini": Price(0.40, 1.60, 0.10, training=5.00),
-    "gpt-4.1-nano": Price(0.10, 0.40, 0.025, training=1.50),
-    "gpt-5": Price(1.25, 10.00, 0.125),
-    "gpt-5-mini": Price(0.25, 2.00, 0.025),
-    "gpt-5-nano": Price(0.05, 0.40, 0.005),
 }
 # Fine-tuned models are billed at their own rates, not the base model's.
 FINE_TUNED_PRICES: dict[str, Price] = {
-    "gpt-4o-mini": Price(0.30, 1.20, 0.15),
     "gpt-4.1-mini": Price(0.80, 3.20, 0.20),
+}
+# Built-in tools of the Responses API bill per call on top of tokens: dollars per call.
+TOOL_CALL_PRICES: dict[str, float] = {
+    "web_search": 10.00 / 1000,
 }
 
 
