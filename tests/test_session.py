@@ -22,9 +22,21 @@ def test_no_key_means_replay_with_a_placeholder_key(course, capsys):
     model = session.setup("01_x")
     banner = capsys.readouterr().out
     assert model == settings.DEFAULT_MODEL
-    assert banner.startswith("replay mode: responses come from recordings/01_x.yaml; add OPENAI_API_KEY to .env")
+    assert banner.startswith("replay mode: responses come from recordings/01_x.yaml (all 0 replies are authored")
     assert banner.count("\n") == 1
     assert os.environ["OPENAI_API_KEY"] == settings.REPLAY_PLACEHOLDER_KEY
+
+
+def test_the_replay_banner_says_how_many_replies_are_authored_examples(course, capsys):
+    interaction = {"request": {"method": "GET", "uri": "http://x/v1/models", "body": None, "headers": {}},
+                   "response": {"status": {"code": 200, "message": "OK"}, "headers": {}, "body": {"string": "{}"}}}
+    mixed = [{"provenance": tag, **interaction} for tag in ("authored", "authored: text of a real reply", "real: x")]
+    save_recording(settings.recording_path("01_x"), {"version": 1, "interactions": mixed})
+    session.setup("01_x")
+    assert "(2 of 3 replies are authored examples, the rest real)" in capsys.readouterr().out
+    save_recording(settings.recording_path("01_x"), {"version": 1, "interactions": mixed[2:]})
+    session.setup("01_x")
+    assert "(all 1 replies are real API output)" in capsys.readouterr().out
 
 
 def test_a_key_in_dotenv_means_live_and_is_never_printed(course, capsys):
