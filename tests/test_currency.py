@@ -101,3 +101,10 @@ def test_the_price_table_lists_exactly_the_models_the_course_uses():
     assert not unused, f"helpers/prices.py lists models no lesson uses: {sorted(unused)}"
     retired = {name for name in listed if (d := currency.shutdown_dates().get(name)) and d < TODAY}
     assert not retired, f"helpers/prices.py lists retired models: {sorted(retired)}"
+
+
+def test_the_readme_states_the_default_model_and_the_date_the_course_is_current_until():
+    readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"**{settings.DEFAULT_MODEL}**" in readme
+    until = currency.current_until(ROWS)
+    assert until is not None and f"current until **{until}**" in readme, "README: update the date (make models)"
