@@ -78,3 +78,15 @@ def test_every_recording_belongs_to_a_notebook():
     names = {cli.recording_name(nb) for nb in NOTEBOOKS}
     orphans = [p.name for p in RECORDINGS if p.stem not in names]
     assert not orphans, f"recordings with no notebook: {orphans}"
+
+
+def test_max_tokens_appears_in_one_code_cell_only_where_lesson_02_teaches_its_deprecation():
+    uses = [
+        (rel(nb), index)
+        for nb in NOTEBOOKS
+        for index, cell in enumerate(code_cells(nb))
+        if re.search(r"\bmax_tokens\s*=", cell.source)
+    ]
+    assert len(uses) == 1 and uses[0][0] == "notebooks/02_parameters.ipynb", (
+        f"max_tokens is deprecated: use max_completion_tokens. Found in {uses}"
+    )
