@@ -398,7 +398,8 @@ class Response:
     id: str | None = None
     cached_tokens: int = 0
 
-    def body(self, request: StubRequest, serial: int) -> dict:
+    def body(self, request: StubRequest, serial: int, history: int = 0) -> dict:
+        """The response object; `history` adds the tokens of the earlier turns a `previous_response_id` brings in."""
         given = request.json or {}
         requested = given.get("model", "gpt-5.4-mini")
         output = [json.loads(json.dumps(item)) for item in self.output]
@@ -415,7 +416,7 @@ class Response:
                         status, incomplete = "incomplete", {"reason": "max_output_tokens"}
                     room -= count_tokens(part["text"])
         prompt, completion = self.usage or (
-            prompt_tokens(request), sum(_item_tokens(item) for item in output) + self.reasoning_tokens
+            prompt_tokens(request) + history, sum(_item_tokens(item) for item in output) + self.reasoning_tokens
         )
         reasoning = given.get("reasoning") or {}
         return {
@@ -455,8 +456,8 @@ class Response:
             "metadata": {},
         }
 
-    def events(self, request: StubRequest, serial: int) -> list[dict]:
-        final = self.body(request, serial)
+    def events(self, request: StubRequest, serial: int, history: int = 0) -> list[dict]:
+        final = self.body(request, serial, history)
         opening = {**final, "status": "in_progress", "output": [], "usage": None, "completed_at": None,
                    "incomplete_details": None}
         events: list[dict] = [
@@ -545,6 +546,9 @@ class Script:
 
     rules: list[Rule] = field(default_factory=list)
     serial: int = 0
+    # Every Responses object served, by id: a later `previous_response_id` bills its turns again (as
+    # the API does), and a script can answer GET /v1/responses/{id} with `script.responses[id]`.
+    responses: dict[str, dict] = field(default_factory=dict)
 
     def add(
         self,
@@ -580,15 +584,32 @@ class Script:
             return self._render(reply, request, rule.provenance)
         raise LookupError(f"no authored reply for {request.method} {path}: {request.text[:300]}")
 
+    def _history(self, request: StubRequest) -> int:
+        """The tokens of the turns a request's `previous_response_id` chains in: earlier input and visible output.
+
+        The migration guide: "Even when using `previous_response_id`, all previous input tokens for
+        responses in the chain are billed as input tokens in the API."
+        """
+        earlier = self.responses.get((request.json or {}).get("previous_response_id") or "")
+        if earlier is None:
+            return 0
+        usage = earlier["usage"]
+        return usage["input_tokens"] + usage["output_tokens"] - usage["output_tokens_details"]["reasoning_tokens"]
+
     def _render(self, reply: ReplyLike, request: StubRequest, provenance: str) -> Reply:
         if isinstance(reply, Chat):
             return Reply(reply.body(request, self.serial), provenance=provenance)
         if isinstance(reply, Stream):
             return Reply(events=reply.events(request, self.serial), provenance=provenance)
         if isinstance(reply, Response):
+            history = self._history(request)
             if (request.json or {}).get("stream"):
-                return Reply(events=reply.events(request, self.serial), provenance=provenance)
-            return Reply(reply.body(request, self.serial), provenance=provenance)
+                events = reply.events(request, self.serial, history)
+                self.responses[events[-1]["response"]["id"]] = events[-1]["response"]
+                return Reply(events=events, provenance=provenance)
+            body = reply.body(request, self.serial, history)
+            self.responses[body["id"]] = body
+            return Reply(body, provenance=provenance)
         if isinstance(reply, dict):
             return Reply(reply, provenance=provenance)
         if isinstance(reply, Reply):

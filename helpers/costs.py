@@ -3,7 +3,8 @@
 `course cost` prints it per recording and for the whole course (one learner running every lesson
 and solution once). Streamed replies without a usage block are counted from the stream itself:
 one token per content delta, and the request's prompt counted with the o200k_base tokenizer.
-Fine-tuning training is not included: lesson 06 prices its job before starting it.
+Built-in tool calls (web search) are added at their per-call price. Fine-tuning training is not
+included: lesson 06 prices its job before starting it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .prices import price_of
+from .prices import TOOL_CALL_PRICES, price_of
 from .recording import load_recording
 
 
@@ -25,13 +26,15 @@ class CallUsage:
     cached: int = 0
     output: int = 0
     reasoning: int = 0
+    web_searches: int = 0
 
     @property
     def dollars(self) -> float:
         price = price_of(self.model)
         cached_price = price.cached_input if price.cached_input is not None else price.input
         fresh = self.input - self.cached
-        return (fresh * price.input + self.cached * cached_price + self.output * price.output) / 1_000_000
+        tokens = (fresh * price.input + self.cached * cached_price + self.output * price.output) / 1_000_000
+        return tokens + self.web_searches * TOOL_CALL_PRICES["web_search"]
 
 
 def _from_usage(model: str, usage: dict) -> CallUsage:
@@ -43,6 +46,12 @@ def _from_usage(model: str, usage: dict) -> CallUsage:
     out_details = usage.get("completion_tokens_details") or {}
     return CallUsage(model, usage.get("prompt_tokens", 0), details.get("cached_tokens") or 0,
                      usage.get("completion_tokens", 0), out_details.get("reasoning_tokens") or 0)
+
+
+def _with_tool_calls(usage: CallUsage, response: dict) -> CallUsage:
+    """Built-in tools bill per call on top of tokens: count the web searches a Responses reply ran."""
+    usage.web_searches = sum(1 for item in response.get("output") or [] if item.get("type") == "web_search_call")
+    return usage
 
 
 def _events(text: str) -> list[dict]:
@@ -70,7 +79,7 @@ def call_usage(request_body: str, response_text: str) -> CallUsage | None:
         for event in reversed(events):
             usage = event.get("usage") or (event.get("response") or {}).get("usage")
             if usage:
-                return _from_usage(model, usage)
+                return _with_tool_calls(_from_usage(model, usage), event.get("response") or {})
         from .authoring import prompt_tokens
         from .stub_server import StubRequest
 
@@ -81,7 +90,9 @@ def call_usage(request_body: str, response_text: str) -> CallUsage | None:
         body = json.loads(response_text)
     except ValueError:
         return None
-    return _from_usage(model, body["usage"]) if isinstance(body, dict) and body.get("usage") else None
+    if not isinstance(body, dict) or not body.get("usage"):
+        return None
+    return _with_tool_calls(_from_usage(model, body["usage"]), body)
 
 
 def recording_usage(path: Path) -> list[CallUsage]:
@@ -99,7 +110,8 @@ def recording_usage(path: Path) -> list[CallUsage]:
 
 def report(folder: Path) -> str:
     """The table `course cost` prints: tokens and dollars per recording, and the total."""
-    lines = [f"{'recording':<32} {'calls':>5} {'input':>8} {'cached':>7} {'output':>7} {'reasoning':>9} {'US$':>8}"]
+    lines = [f"{'recording':<32} {'calls':>5} {'input':>8} {'cached':>7} {'output':>7} {'reasoning':>9} "
+             f"{'searches':>8} {'US$':>8}"]
     total = 0.0
     for path in sorted(folder.glob("*.yaml")):
         calls = recording_usage(path)
@@ -107,7 +119,8 @@ def report(folder: Path) -> str:
         total += dollars
         lines.append(
             f"{path.stem:<32} {len(calls):>5} {sum(c.input for c in calls):>8} {sum(c.cached for c in calls):>7} "
-            f"{sum(c.output for c in calls):>7} {sum(c.reasoning for c in calls):>9} {dollars:>8.4f}"
+            f"{sum(c.output for c in calls):>7} {sum(c.reasoning for c in calls):>9} "
+            f"{sum(c.web_searches for c in calls):>8} {dollars:>8.4f}"
         )
-    lines.append(f"{'one learner, every notebook once':<32} {'':>5} {'':>8} {'':>7} {'':>7} {'':>9} {total:>8.4f}")
+    lines.append(f"{'one learner, every notebook once':<32} {total:>{5 + 8 + 7 + 7 + 9 + 8 + 8 + 6}.4f}")
     return "\n".join(lines)

@@ -32,18 +32,30 @@ def test_a_recorded_call_costs_its_usage_at_the_listed_prices():
     )
     assert call_usage('{"model": "gpt-5.4-mini", "input": "Hi"}', responses_stream).output == 5
     assert call_usage('{"purpose": "fine-tune"}', "{}") is None
+    searched = ('{"output": [{"type": "web_search_call"}, {"type": "message"}], "usage": {"input_tokens": 0, '
+                '"output_tokens": 0}}')
+    assert call_usage('{"model": "gpt-5.4-mini", "input": "Hi"}', searched).dollars == pytest.approx(0.01)
 
 
 @pytest.mark.parametrize(
     ("size", "detail", "tokens"),
     [
-        ((6000, 4000), "low", 2833),  # low detail: one price at any size
-        ((1000, 750), "high", 2833 + 4 * 5667),  # 2 x 2 tiles, no scaling
-        ((512, 512), "high", 2833 + 5667),  # small images are never enlarged
-        ((4000, 3000), "high", 2833 + 4 * 5667),  # fit 2048, then 768 on the short side: 1024 x 768
-        ((800, 3000), "high", 2833 + 8 * 5667),  # fits 2048 as 546 x 2048, short side under 768: 2 x 4 tiles
+        ((1024, 1024), "high", 1229),  # the guide's example: 32 x 32 = 1024 patches, ceil(1024 x 1.2)
+        ((2048, 2048), "high", 3000),  # the guide's example: 4096 patches, scaled down to 1600 x 1600 = 2500
+        ((1000, 750), "high", 922),  # the lesson's figure: 32 x 24 = 768 patches, 921.6 rounded up
+        ((640, 480), "auto", 360),  # auto sizes as high: 20 x 15 = 300 patches (in floats, 300 * 1.2 > 360)
+        ((100, 100), "low", 20),  # never enlarged: 4 x 4 = 16 patches, 19.2 rounded up
+        ((800, 3000), "high", 1383),  # fits 2048 as 546 x 2048: 18 x 64 = 1152 patches, under the budget
+        ((4000, 3000), "high", 2942),  # 2048 x 1536 is 3072 patches; scaled to 1824 x 1368: 57 x 43 = 2451
+        ((4000, 3000), "low", 3687),  # low fits the same 2048 x 1536, whose 3072 patches are within 6,144
+        ((6000, 4000), "original", 11859),  # 23,500 patches scaled to 3888 x 2592: 122 x 81 = 9882
     ],
 )
-def test_image_tokens_follow_the_tiling_rule(size, detail, tokens):
+def test_image_tokens_follow_the_patch_rule(size, detail, tokens):
     width, height = size
     assert image_tokens(width, height, detail) == tokens
+
+
+def test_image_tokens_refuse_an_unknown_detail():
+    with pytest.raises(ValueError, match="detail must be one of auto, low, high, original"):
+        image_tokens(640, 480, "medium")
