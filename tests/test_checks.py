@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 import helpers
+from helpers.prices import price_of
 
 
 def completion(finish_reason: str = "stop", prompt: int = 37, completion_tokens: int = 20):
@@ -31,15 +32,46 @@ def test_01_1_accepts_a_full_history_and_rejects_a_missing_answer():
 
 
 def test_01_2_checks_the_arithmetic_without_printing_the_answer():
+    price = price_of(helpers.DEFAULT_MODEL)
     response = completion(prompt=37, completion_tokens=20)
-    right = 37 * 0.15 / 1e6 + 20 * 0.60 / 1e6
+    right = (37 * price.input + 20 * price.output) / 1e6
     assert helpers.check("01.2", response, right)
-    wrong = helpers.check("01.2", response, 37 * 0.15 + 20 * 0.60)
+    wrong = helpers.check("01.2", response, 37 * price.input + 20 * price.output)
     assert not wrong
     assert f"{right}" not in str(wrong) and f"{right:.8f}" not in str(wrong)
     assert not helpers.check("01.2", response, None)
+    assert not helpers.check("01.2", response, (37 * 0.15 + 20 * 0.60) / 1e6)  # gpt-4o-mini's old prices
 
 
 def test_an_unknown_exercise_lists_the_known_ones():
     with pytest.raises(KeyError, match="01.1"):
         helpers.check("99.9")
+
+
+def _response(**fields):
+    base = {"id": "resp_1", "output": [], "output_text": "", "status": "completed", "instructions": None,
+            "previous_response_id": None}
+    return SimpleNamespace(**{**base, **fields})
+
+
+def test_07_1_wants_the_follow_up_chained_to_the_first_response_with_its_instructions():
+    first = _response(id="resp_first", output_text="An API is a contract.")
+    chained = _response(previous_response_id="resp_first", instructions="tutor", output_text="Like a menu.")
+    assert helpers.check("07.1", first, chained)
+    unchained = helpers.check("07.1", first, _response(id="resp_3", instructions="tutor", output_text="Huh?"))
+    assert not unchained and "previous_response_id=first.id" in str(unchained)
+    no_instructions = helpers.check("07.1", first, _response(previous_response_id="resp_first", output_text="x"))
+    assert not no_instructions and "instructions are not carried over" in str(no_instructions)
+
+
+def test_07_2_catches_a_result_sent_back_under_the_item_id_instead_of_the_call_id():
+    call = {"type": "function_call", "id": "fc_1", "call_id": "call_1", "name": "days_between",
+            "arguments": '{"start": "2026-01-15", "end": "2026-03-01"}'}
+    asked = _response(output=[call])
+    answer = _response(output=[{"type": "message"}], output_text="45 days.")
+    good = helpers.check("07.2", asked, [call, {"type": "function_call_output", "call_id": "call_1", "output": "45"}],
+                         answer)
+    assert good, str(good)
+    bad = helpers.check("07.2", asked, [call, {"type": "function_call_output", "call_id": "fc_1", "output": "45"}],
+                        answer)
+    assert not bad

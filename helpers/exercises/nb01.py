@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..checks import Feedback, exercise
+from ..prices import price_of
+from ..settings import DEFAULT_MODEL
 
 FOLLOW_UP = "How is that different from a library?"
 
@@ -35,7 +37,7 @@ def continue_conversation(follow_up: Any, reply: Any) -> Feedback:
               "assign the result of client.chat.completions.create(...) to reply")
     if choices:
         fb.expect(choices[0].finish_reason == "stop", "the answer is complete (finish_reason 'stop')",
-                  "with max_tokens=100 the answer should finish; check the messages you sent")
+                  "with max_completion_tokens=100 the answer should finish; check the messages you sent")
     return fb
 
 
@@ -49,8 +51,14 @@ def read_the_bill(response: Any, cost: Any) -> Feedback:
     if not fb.expect(isinstance(cost, (int, float)) and not isinstance(cost, bool), "cost is a number",
                      "compute cost from response.usage; it is a float, in dollars"):
         return fb
-    expected = usage.prompt_tokens * 0.15 / 1e6 + usage.completion_tokens * 0.60 / 1e6
+    # The statement quotes the default model's prices; a learner who ran another model live may use its own.
+    prices = [price_of(DEFAULT_MODEL)]
+    try:
+        prices.append(price_of(str(getattr(response, "model", None) or DEFAULT_MODEL)))
+    except KeyError:  # a model the price table does not list
+        pass
+    expected = [(usage.prompt_tokens * p.input + usage.completion_tokens * p.output) / 1e6 for p in prices]
     fb.expect(cost > 0, "cost is positive")
-    fb.expect(abs(cost - expected) <= 1e-12 + 1e-6 * expected, "cost matches the usage and the prices",
+    fb.expect(any(abs(cost - e) <= 1e-12 + 1e-6 * e for e in expected), "cost matches the usage and the prices",
               "input and output tokens have different prices, and the prices are per million tokens")
     return fb

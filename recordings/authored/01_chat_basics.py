@@ -1,48 +1,28 @@
 """Authored replies for notebooks/01_chat_basics.ipynb (see helpers/authoring.py).
 
-Two replies are real: the haiku responses of gpt-4o-mini from September 2024, recorded in the
-workshop notes this course grew from. The models list is a real /v1/models answer of
-2026-05-06. Everything else is written for the course and marked `authored` in the recording.
+Every reply to a model request is an authored example (the requests name gpt-5.4-mini). The two
+chat haiku reuse the text of real gpt-4o-mini replies of 2024-09-10 from the workshop notes this
+course grew from, and say so in their provenance. The models list is a real /v1/models answer of
+2026-05-06. Usage is counted by the builders with the o200k_base tokenizer.
 """
 
 from pathlib import Path
 
-from helpers.authoring import Script, chat
+from helpers.authoring import Script, chat, respond
 from helpers.stub_server import Reply
 
-HAIKU_REAL = (
-    "real: gpt-4o-mini response of 2024-09-10 from the course's source notes; "
-    "body as the SDK printed it, in wire format"
+HAIKU_FROM_NOTES = (
+    "authored: text of a real gpt-4o-mini reply of 2024-09-10 from the course's source notes; "
+    "id, model and usage authored for gpt-5.4-mini"
 )
-HAIKU_TEXT_REAL = (
-    "real text: a gpt-4o-mini haiku from the course's source notes (2024-09-10); its line breaks, "
-    "id and usage are authored"
+HAIKU_TEXT_FROM_NOTES = (
+    "authored: text of a real gpt-4o-mini haiku of 2024-09-10 from the course's source notes; "
+    "its line breaks, id, model and usage authored for gpt-5.4-mini"
 )
 MODELS_REAL = (
     "real: GET /v1/models answer of 2026-05-06, published in the test recordings of the "
     "open-source project posit-dev/chatlas"
 )
-
-haiku_recorded = {
-    "id": "chatcmpl-A5yRAL35y156KgXeY6uUBbLNHD4qh",
-    "object": "chat.completion",
-    "created": 1725987324,
-    "model": "gpt-4o-mini-2024-07-18",
-    "choices": [
-        {
-            "index": 0,
-            "message": {
-                "role": "assistant",
-                "content": "Silent pawsteps glide, \nMoonlight dances on the blade— \nFeline honor blinds. ",
-                "refusal": None,
-            },
-            "logprobs": None,
-            "finish_reason": "stop",
-        }
-    ],
-    "usage": {"prompt_tokens": 37, "completion_tokens": 20, "total_tokens": 57},
-    "system_fingerprint": "fp_483d39d857",
-}
 
 
 def models_list() -> dict:
@@ -63,15 +43,24 @@ TUTOR_API = (
 script = Script()
 script.add(
     "POST /v1/chat/completions",
-    Reply(haiku_recorded, provenance=HAIKU_REAL),
-    Reply(
-        chat(
-            "Silent paws tread soft,\nMoonlight gleams on sharpened claws—\nHonor in each pounce.",
-            usage=(37, 19),
-        ),
-        provenance=HAIKU_TEXT_REAL,
-    ),
+    Reply(chat("Silent pawsteps glide, \nMoonlight dances on the blade— \nFeline honor blinds. "),
+          provenance=HAIKU_FROM_NOTES),
+    Reply(chat("Silent paws tread soft,\nMoonlight gleams on sharpened claws—\nHonor in each pounce."),
+          provenance=HAIKU_TEXT_FROM_NOTES),
     when="Samurai cat",
+)
+# The same request through the Responses API: instructions + input instead of a message list.
+script.add(
+    "POST /v1/responses",
+    respond("Whiskers in moonlight,\na blade sheathed in silent fur—\nthe mouse bows its head."),
+    when="Samurai cat",
+)
+# A developer message: the role that takes over from system with o1 models and newer
+# (docstring of ChatCompletionDeveloperMessageParam in the pinned SDK).
+script.add(
+    "POST /v1/chat/completions",
+    chat("Un haïku est un court poème japonais de trois vers."),
+    when="What is a haiku?",
 )
 script.add("GET /v1/models", Reply(models_list(), provenance=MODELS_REAL))
 script.add(
