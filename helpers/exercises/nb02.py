@@ -29,8 +29,8 @@ def stop_at_the_line(reply: Any) -> Feedback:
               "stop takes the text at which the model must stop writing")
     fb.expect(len(text.strip().splitlines()) == 1, "only the one-line tagline is left, no explanation",
               "the explanation comes after the separator: stop the model before it gets there")
-    fb.expect(choice.finish_reason == "stop", "max_tokens did not cut the answer (finish_reason 'stop')",
-              "finish_reason 'length' means max_tokens cut the answer, not your stop sequence")
+    fb.expect(choice.finish_reason == "stop", "the token cap did not cut the answer (finish_reason 'stop')",
+              "finish_reason 'length' means max_completion_tokens cut the answer, not your stop sequence")
     return fb
 
 

@@ -1,13 +1,26 @@
 """Authored replies for notebooks/02_parameters.ipynb (see helpers/authoring.py).
 
-Every reply here is written for the course: the source notes this course grew from hold no
-recorded chat response that uses these parameters with today's models. The two 400 errors of the
-reasoning model quote the API's published wire text (message, type, param, code) word for word,
-but were not captured from a request of ours, so they are `authored` too.
+Every reply here is written for the course, to gpt-5.4-mini requests: no request of ours reached
+the API. Usage is counted by the builders with the o200k_base tokenizer, and a reply longer than a
+request's `max_completion_tokens` is cut there with finish_reason "length", as the API does. The
+two 400 errors quote, word for word, the wire text (message, type, param, code) of real reports
+named next to them; they are `authored` too, since no request of ours produced them.
 
 Logprobs are written as the API sends them: one entry per token with its text, its natural-log
 probability, its UTF-8 bytes and the `top_logprobs` candidates, likeliest first, the chosen
-token among them. The tokens are real o200k_base tokens where that matters (the logit_bias ids).
+token among them. The tokens are real o200k_base tokens (the answer's own and the logit_bias ids).
+
+What the sources say about the parameters used here (the lesson links the same sources):
+- temperature, top_p, logprobs: "only supported when using GPT-5.4 with reasoning effort set to
+  `none`" (https://developers.openai.com/api/docs/guides/latest-model, "GPT-5.4 parameter
+  compatibility"); gpt-5.4-mini's default effort is "none" (same guide: "GPT 5.4 supports none
+  (default), low, medium, high, and xhigh").
+- n, stop, frequency/presence penalties, seed, logit_bias: no GPT-5.4 statement found; the SDK's
+  `stop` docstring says only "Not supported with latest reasoning models `o3` and `o4-mini`". The
+  replies to these requests show what such a reply looks like, not that gpt-5.4-mini accepts them.
+- max_tokens: "deprecated in favor of `max_completion_tokens`, and is not compatible with
+  o-series models" (SDK docstring, openai/types/chat/completion_create_params.py).
+- verbosity: low / medium / high, default medium (same guide; SDK docstring).
 """
 
 from __future__ import annotations
@@ -15,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 
-from helpers.authoring import Chat, Choice, Script, chat, chat_n, error
+from helpers.authoring import Script, chat, chat_n, error
 from helpers.stub_server import StubRequest
 
 # --- builders -------------------------------------------------------------------------------------
@@ -58,32 +71,80 @@ def asks(text: str, **expected: object) -> Callable[[StubRequest], bool]:
     return test
 
 
-def lacks(key: str) -> Callable[[StubRequest], bool]:
-    """A `when` predicate: the request body does not set `key`."""
-    return lambda request: key not in (request.json or {})
+def schema_named(name: str) -> Callable[[StubRequest], bool]:
+    """A `when` predicate: `parse` sent the pydantic class `name` as a json_schema response_format."""
+
+    def test(request: StubRequest) -> bool:
+        response_format = (request.json or {}).get("response_format") or {}
+        return response_format.get("type") == "json_schema" and response_format["json_schema"]["name"] == name
+
+    return test
 
 
 # --- 1. length ----------------------------------------------------------------------------------
 
-HASH_MAP_CUT = "A hash map stores key-value pairs. To add a pair, it runs the key through a hash function"
+# One answer serves every cap: the builder cuts it at a request's max_completion_tokens.
 HASH_MAP_FULL = (
-    "A hash map stores key-value pairs so you can find a value quickly from its key. When you add a "
-    "pair, the map runs the key through a hash function, which turns it into a number, and uses that "
-    "number to pick a slot (a \"bucket\") in an internal array. To look a key up, it hashes the key "
-    "again and goes straight to that bucket instead of searching every entry, which is why lookups "
-    "take about the same time however big the map gets.\n\n"
-    "Two different keys can land in the same bucket; this is called a collision. The map handles it "
-    "by keeping a short list of entries in the bucket, or by probing for the next free slot, and it "
-    "grows its array when it gets too full so that the buckets stay short."
+    "A hash map stores key-value pairs so you can find a value quickly from its key. It runs each key "
+    "through a hash function, which turns the key into a number, and uses that number to pick a slot "
+    "(a \"bucket\") in an internal array. A lookup hashes the key again and goes straight to its "
+    "bucket instead of searching every entry, so it takes about the same time however big the map "
+    "gets.\n\n"
+    "When two keys land in the same bucket (a collision), the map keeps a short list there or probes "
+    "for the next free slot, and it grows its array when it gets too full."
+)
+# Wire text of the API's 400 for max_tokens on reasoning models, word for word as in real reports:
+# gpt-5, full JSON: https://github.com/griptape-ai/ComfyUI-Griptape/issues/312; the same message
+# for gpt-5.4 and gpt-5.4-mini: https://github.com/koosoli/ESPHomeDesigner/issues/379.
+MAX_TOKENS_REFUSED = error(
+    400,
+    "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+    "invalid_request_error",
+    "max_tokens",
+    "unsupported_parameter",
 )
 
-# --- 3-4. temperature and top_p -----------------------------------------------------------------
+# --- 2. structured outputs ----------------------------------------------------------------------
+
+PYTHON_JSON = '{"name": "Python", "year": 1991, "creator": "Guido van Rossum"}'
+PYTHON_STRUCTURED = (
+    '{"name":"Python","year":1991,"creator":"Guido van Rossum",'
+    '"paradigms":["object-oriented","imperative","functional","procedural"]}'
+)
+# A refusal arrives in message.refusal with content None; parse() then leaves message.parsed None
+# (SDK openai/lib/_parsing/_completions.py, maybe_parse_content).
+PRIVATE_DETAILS_REFUSAL = "I'm sorry, but I can't help with finding a private person's home address or phone number."
+
+# --- 3. reasoning effort ------------------------------------------------------------------------
+
+# The reasoning token counts are plausible figures chosen for the course, not measurements.
+BALL_NONE = "The ball costs $0.05, because then the bat costs $1.05 and together they cost $1.10."
+BALL_LOW = "The ball costs $0.05: the bat costs $1.05, which is $1.00 more, and $0.05 + $1.05 = $1.10."
+BALL_HIGH = "The ball costs $0.05 (5 cents), since the bat then costs $1.05 and $0.05 + $1.05 = $1.10."
+HASH_MAP_BRIEF = (
+    "A hash map stores key-value pairs in an array of buckets: it hashes each key to pick a bucket, "
+    "so a lookup goes straight there instead of scanning every entry. Keys that collide share a "
+    "bucket or take the next free slot."
+)
+# Wire text of the API's 400 for a temperature other than 1 on a reasoning model, word for word as
+# in real reports: https://github.com/holoviz/lumen/pull/1087 and
+# https://getquicker.net/Common/Topics/ViewTopic/35659 (GPT-5, with param and code). The GPT-5.4
+# guide says temperature at any effort other than "none" "will raise an error".
+TEMPERATURE_REFUSED = error(
+    400,
+    "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.",
+    "invalid_request_error",
+    "temperature",
+    "unsupported_value",
+)
+
+# --- 5. n, temperature and top_p (supported at effort "none", per the GPT-5.4 guide) ---------------
 
 FRUITS_T0 = ["apple"] * 10
 FRUITS_T1 = ["apple", "apple", "banana", "apple", "mango", "apple", "apple", "banana", "apple", "orange"]
 FRUITS_T15 = ["mango", "apple", "kiwi", "banana", "pomegranate", "apple", "papaya", "lychee", "banana", "apple"]
 
-# --- 5. stop ------------------------------------------------------------------------------------
+# --- 6. stop (no GPT-5.4 statement found) ---------------------------------------------------------
 
 NAMING_TWO_TIPS = (
     "1. **Be descriptive**: choose names that say what the value holds, such as `user_count` "
@@ -92,24 +153,7 @@ NAMING_TWO_TIPS = (
     "constants.\n"
 )
 
-# --- 6. penalties -------------------------------------------------------------------------------
-
-OCEAN_PLAIN = (
-    "The ocean covers more than seventy percent of the Earth's surface and holds most of the water "
-    "on the planet. The ocean is home to an incredible variety of life, from tiny plankton to the "
-    "largest animals on Earth. The ocean also shapes the weather and the climate, absorbing heat "
-    "from the sun and carbon dioxide from the air. For many people, the ocean is a place of beauty, "
-    "mystery and endless wonder."
-)
-OCEAN_PENALISED = (
-    "Covering over seventy percent of Earth's surface, oceans hold most of our planet's water and "
-    "regulate its climate. Beneath shimmering waves lies a vast world teeming with life, from "
-    "microscopic plankton to colossal blue whales. Currents carry warmth across hemispheres, while "
-    "coral reefs shelter countless species. For sailors, scientists and dreamers alike, these deep "
-    "waters remain a source of mystery, wonder and inspiration."
-)
-
-# --- 8. logprobs --------------------------------------------------------------------------------
+# --- 8. logprobs (supported at effort "none", per the GPT-5.4 guide) ------------------------------
 
 JAPAN_STEPS = [
     ("The", 0.9862, [("Spring", 0.0112), ("Late", 0.0009)]),
@@ -132,116 +176,51 @@ JAPAN_STEPS = [
 ]
 JAPAN_TEXT = "".join(token for token, _, _ in JAPAN_STEPS)
 
-# --- 9. logit_bias: " the" 290, "The" 976, " The" 623 in o200k_base ----------------------------
+# --- 9. logit_bias (no GPT-5.4 statement found): " the" 290, "The" 976, " The" 623 in o200k_base --
 
 THE_BANNED = {"290": -100, "976": -100, "623": -100}
-CAT_PLAIN = "The cat lay stretched out in a warm patch of sunlight, its fur glowing as it drifted into a peaceful nap."
 CAT_NO_THE = (
     "A ginger cat lay curled up in a warm patch of sunlight, purring softly as it dozed through a lazy afternoon."
 )
 
-# --- 10-11. JSON mode and structured outputs ---------------------------------------------------
-
-PYTHON_JSON = '{"name": "Python", "year": 1991, "creator": "Guido van Rossum"}'
-PYTHON_STRUCTURED = (
-    '{"name":"Python","year":1991,"creator":"Guido van Rossum",'
-    '"paradigms":["object-oriented","imperative","functional","procedural"]}'
-)
-
-# --- 12. reasoning model -----------------------------------------------------------------------
-
-MAX_TOKENS_REFUSED = error(
-    400,
-    "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
-    "invalid_request_error",
-    "max_tokens",
-    "unsupported_parameter",
-)
-TEMPERATURE_REFUSED = error(
-    400,
-    "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.",
-    "invalid_request_error",
-    "temperature",
-    "unsupported_value",
-)
-BALL_ANSWER = "The ball costs $0.05 (5 cents), since $0.05 + $1.05 = $1.10 and the bat is exactly $1.00 more."
-
 # --- the script ---------------------------------------------------------------------------------
 
 script = Script()
+ADD = "POST /v1/chat/completions"
 
-# 1. length
-script.add("POST /v1/chat/completions", chat(HASH_MAP_CUT, finish_reason="length", usage=(13, 20)),
-           when=asks("hash map", max_tokens=20))
-script.add("POST /v1/chat/completions", chat(HASH_MAP_FULL, usage=(13, 141)),
-           when=asks("hash map", max_completion_tokens=300))
+# 1. length: the deprecated name is refused; the same answer, cut at 20 tokens or whole at 300.
+script.add(ADD, MAX_TOKENS_REFUSED, when=asks("hash map", max_tokens=20))
+script.add(ADD, chat(HASH_MAP_BRIEF), when=asks("hash map", verbosity="low"))
+script.add(ADD, chat(HASH_MAP_FULL), when=asks("hash map"))
 
-# 2. n
-script.add(
-    "POST /v1/chat/completions",
-    chat_n("Purrfect Brew", "The Meowing Bean", "Whisker & Whistle Café", usage=(25, 15)),
-    when=asks("coffee shop run by cats", n=3),
-)
+# 2. JSON mode, then parse() into Language (cut at the cap when it is too small), then a refusal.
+script.add(ADD, chat(PYTHON_JSON), when=asks("Python programming language", response_format={"type": "json_object"}))
+script.add(ADD, chat(PYTHON_STRUCTURED),
+           when=lambda request: asks("Python programming language")(request) and schema_named("Language")(request))
+script.add(ADD, chat(refusal=PRIVATE_DETAILS_REFUSAL),
+           when=lambda request: asks("home address")(request) and schema_named("Contact")(request))
 
-# 3-4. temperature and top_p: ten choices of one or two tokens each
-script.add("POST /v1/chat/completions", chat_n(*FRUITS_T0, usage=(20, 10)), when=asks("Name one fruit", temperature=0))
-script.add("POST /v1/chat/completions", chat_n(*FRUITS_T1, usage=(20, 10)), when=asks("Name one fruit", temperature=1))
-script.add("POST /v1/chat/completions", chat_n(*FRUITS_T15, usage=(20, 13)),
-           when=asks("Name one fruit", temperature=1.5))
-script.add("POST /v1/chat/completions", chat_n(*FRUITS_T0, usage=(20, 10)), when=asks("Name one fruit", top_p=0.1))
+# 3. reasoning effort: temperature refused above "none" first, then one answer per effort.
+script.add(ADD, TEMPERATURE_REFUSED, when=asks("bat and a ball", temperature=0.2))
+script.add(ADD, chat(BALL_NONE), when=asks("bat and a ball", reasoning_effort="none"))
+script.add(ADD, chat(BALL_LOW, reasoning_tokens=136), when=asks("bat and a ball", reasoning_effort="low"))
+script.add(ADD, chat(BALL_HIGH, reasoning_tokens=704), when=asks("bat and a ball", reasoning_effort="high"))
 
-# 5. stop
-script.add("POST /v1/chat/completions", chat(NAMING_TWO_TIPS, usage=(23, 47)),
-           when=asks("naming variables", stop=["3."]))
+# 5. n with temperature and top_p: ten choices of one or two tokens each.
+script.add(ADD, chat_n(*FRUITS_T0), when=asks("Name one fruit", temperature=0))
+script.add(ADD, chat_n(*FRUITS_T1), when=asks("Name one fruit", temperature=1))
+script.add(ADD, chat_n(*FRUITS_T15), when=asks("Name one fruit", temperature=1.5))
+script.add(ADD, chat_n(*FRUITS_T0), when=asks("Name one fruit", top_p=0.1))
 
-# 6. penalties
-script.add("POST /v1/chat/completions", chat(OCEAN_PLAIN, usage=(15, 83)),
-           when=asks("about the ocean", frequency_penalty=0))
-script.add("POST /v1/chat/completions", chat(OCEAN_PENALISED, usage=(15, 78)),
-           when=asks("about the ocean", frequency_penalty=1.5))
+# 6. stop
+script.add(ADD, chat(NAMING_TWO_TIPS), when=asks("naming variables", stop=["3."]))
 
-# 7. seed: the same answer twice, from the same backend configuration
-script.add("POST /v1/chat/completions", chat("Sprocket", usage=(22, 3)), chat("Sprocket", usage=(22, 3)),
-           when=asks("friendly robot", seed=42))
+# 7. seed: the same answer twice, from the same backend configuration.
+script.add(ADD, chat("Sprocket"), chat("Sprocket"), when=asks("friendly robot", seed=42))
 
 # 8. logprobs
-script.add(
-    "POST /v1/chat/completions",
-    chat(JAPAN_TEXT, logprobs=logprobs_block(JAPAN_STEPS), usage=(22, len(JAPAN_STEPS))),
-    when=asks("visit Japan", logprobs=True, top_logprobs=3),
-)
+script.add(ADD, chat(JAPAN_TEXT, logprobs=logprobs_block(JAPAN_STEPS)),
+           when=asks("visit Japan", logprobs=True, top_logprobs=3))
 
 # 9. logit_bias
-script.add("POST /v1/chat/completions", chat(CAT_NO_THE, usage=(18, 25)),
-           when=asks("cat sleeping in the sun", logit_bias=THE_BANNED))
-script.add("POST /v1/chat/completions", chat(CAT_PLAIN, usage=(18, 24)),
-           when=lambda request: asks("cat sleeping in the sun")(request) and lacks("logit_bias")(request))
-
-# 10. JSON mode
-script.add("POST /v1/chat/completions", chat(PYTHON_JSON, usage=(34, 20)),
-           when=asks("Python programming language", response_format={"type": "json_object"}))
-
-# 11. structured outputs (parse sends a json_schema response_format named after the class)
-script.add(
-    "POST /v1/chat/completions",
-    chat(PYTHON_STRUCTURED, usage=(83, 36)),
-    when=lambda request: asks("Python programming language")(request)
-    and (request.json.get("response_format") or {}).get("type") == "json_schema"
-    and request.json["response_format"]["json_schema"]["name"] == "Language",
-)
-
-# 12. reasoning model
-# Wire text of the API's 400 for gpt-5-family models, word for word as quoted in public issue
-# threads (e.g. langflow-ai/openrag#398); authored, since no request of ours produced them.
-script.add("POST /v1/chat/completions", MAX_TOKENS_REFUSED, when=asks("bat and a ball", max_tokens=300))
-script.add("POST /v1/chat/completions", TEMPERATURE_REFUSED, when=asks("bat and a ball", temperature=0.2))
-script.add(
-    "POST /v1/chat/completions",
-    Chat([Choice("", finish_reason="length")], usage=(48, 100), reasoning_tokens=100),
-    when=asks("bat and a ball", max_completion_tokens=100),
-)
-script.add(
-    "POST /v1/chat/completions",
-    Chat([Choice(BALL_ANSWER)], usage=(48, 222), reasoning_tokens=192),
-    when=asks("bat and a ball", max_completion_tokens=2000, reasoning_effort="low"),
-)
+script.add(ADD, chat(CAT_NO_THE), when=asks("cat sleeping in the sun", logit_bias=THE_BANNED))
