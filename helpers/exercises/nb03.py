@@ -14,15 +14,16 @@ from openai.types.chat import ChatCompletionChunk
 
 from ..authoring import Stream
 from ..checks import Feedback, exercise
+from ..settings import DEFAULT_MODEL
 from ..stub_server import StubRequest
 
 _PIECES = ["Rain", " on", " the", " tin", " roof", "."]
-_MAX_TOKENS = 100  # exercise 03.2 asks for max_tokens=100
+_MAX_COMPLETION_TOKENS = 100  # exercise 03.2 asks for max_completion_tokens=100
 
 
 def _sample_stream(with_usage: bool) -> list[ChatCompletionChunk]:
     """A short stream as the API sends it: a role chunk, text chunks, a finish chunk, maybe usage."""
-    body = {"model": "gpt-4o-mini", "stream": True, "stream_options": {"include_usage": with_usage}}
+    body = {"model": DEFAULT_MODEL, "stream": True, "stream_options": {"include_usage": with_usage}}
     request = StubRequest("POST", "/v1/chat/completions", {}, json.dumps(body).encode())
     events = Stream(_PIECES, usage=(12, len(_PIECES))).events(request, serial=0)
     return [ChatCompletionChunk.model_validate(event) for event in events]
@@ -103,8 +104,9 @@ def usage_of_a_stream(text: Any, usage: Any) -> Feedback:
     prompt, completion, total = numbers
     fb.expect(prompt > 0 and completion > 0 and total == prompt + completion,
               "its counts add up (prompt + completion = total)")
-    fb.expect(completion <= _MAX_TOKENS, f"the answer stayed within max_tokens={_MAX_TOKENS}",
-              f"send the request with max_tokens={_MAX_TOKENS}")
+    fb.expect(completion <= _MAX_COMPLETION_TOKENS,
+              f"the answer stayed within max_completion_tokens={_MAX_COMPLETION_TOKENS}",
+              f"send the request with max_completion_tokens={_MAX_COMPLETION_TOKENS}")
     return fb
 
 

@@ -1,22 +1,22 @@
 """Authored replies for notebooks/03_streaming.ipynb (see helpers/authoring.py).
 
-One reply holds real data: the text of a streamed gpt-4o-mini haiku recorded in the workshop notes
-this course grew from (seed 000, the notebook whose other responses date from 2024-09-10). The
-notes show only the printed text, so its line breaks, chunk boundaries, id and timestamps are
-authored. Everything else is written for the course and marked `authored` in the recording.
+Every reply is an authored example (the requests name gpt-5.4-mini). One reuses the text of a
+streamed gpt-4o-mini haiku recorded in the workshop notes this course grew from (seed 000, the
+notebook whose other responses date from 2024-09-10), and says so in its provenance; the notes
+show only the printed text, so its line breaks, chunk boundaries, id and timestamps are authored.
+Usage is counted by the builders with the o200k_base tokenizer.
 
 Every chunk carries an `obfuscation` string, as the API sends by default
 (`stream_options.include_obfuscation` is true unless a request turns it off); the shared `Stream`
 builder adds it.
 """
 
-from helpers.authoring import Script, Stream, stream
+from helpers.authoring import Script, Stream, stream, tool_call
 from helpers.stub_server import Reply, StubRequest
 
-HAIKU_STREAM_REAL = (
-    "real text, chunking authored: the streamed gpt-4o-mini haiku for this request in the course's "
-    "source notes (seed 000, same notebook as the 2024-09-10 responses); line breaks, chunk "
-    "boundaries, id and timestamps authored"
+HAIKU_FROM_NOTES = (
+    "authored: text of a real streamed gpt-4o-mini haiku of 2024-09-10 from the course's source notes "
+    "(seed 000); line breaks, chunk boundaries, id, model and timestamps authored for gpt-5.4-mini"
 )
 
 
@@ -26,8 +26,7 @@ def is_basho(request: StubRequest, *, with_usage: bool) -> bool:
     return "Samurai cat" in str(body.get("messages")) and asked == with_usage
 
 
-HAIKU_REAL = "Silent paws in dusk,\nMoonlit blade gleams in the night—\nFierce heart, whiskers twitch."
-BASHO_PROMPT_TOKENS = 37  # the real non-streamed response to these messages reported 37 (notebook 01)
+HAIKU_FROM_NOTES_TEXT = "Silent paws in dusk,\nMoonlit blade gleams in the night—\nFierce heart, whiskers twitch."
 
 BROWSER = (
     "When you type a web address and press Enter, the browser first has to find the site. It asks a DNS "
@@ -46,19 +45,36 @@ EXAMPLE_Q = "Give me an everyday example of that."
 script = Script()
 script.add(
     "POST /v1/chat/completions",
-    Reply(stream(HAIKU_REAL), provenance=HAIKU_STREAM_REAL),
+    Reply(stream(HAIKU_FROM_NOTES_TEXT), provenance=HAIKU_FROM_NOTES),
     stream("Soft paws on cold steel,\nthe moon bows to his drawn blade—\na purr, then silence."),
     when=lambda request: is_basho(request, with_usage=False),
 )
 script.add(
     "POST /v1/chat/completions",
-    stream("Whiskers sharp as steel,\nhe guards the shrine of moonlight—\nno mouse dares to breathe.",
-             prompt=BASHO_PROMPT_TOKENS),
-    stream("Armor of orange fur,\nthe ronin cat walks at dawn—\ncherry petals fall.",
-             prompt=BASHO_PROMPT_TOKENS),
+    stream("Whiskers sharp as steel,\nhe guards the shrine of moonlight—\nno mouse dares to breathe."),
+    stream("Armor of orange fur,\nthe ronin cat walks at dawn—\ncherry petals fall."),
     when=lambda request: is_basho(request, with_usage=True),
 )
+# Section 5 times this answer; section 6 sends the same request and stops reading early.
 script.add("POST /v1/chat/completions", stream(BROWSER), when="web address")
+# Tools with gpt-5.4-mini in Chat Completions need an effort above "none": "Starting with GPT-5.4, tool
+# calling is not supported in Chat Completions with `reasoning: none`"
+# (https://developers.openai.com/api/docs/guides/migrate-to-responses). So the request says
+# reasoning_effort="low" and the reply carries a few reasoning tokens.
+script.add(
+    "POST /v1/chat/completions",
+    stream(
+        "",
+        tool_calls=[tool_call("get_weather", {"city": "Kyoto"}), tool_call("get_weather", {"city": "Osaka"})],
+        reasoning_tokens=24,
+    ),
+    when=lambda request: bool((request.json or {}).get("tools")),
+)
+script.add(
+    "POST /v1/chat/completions",
+    stream("", refusal="I'm sorry, but I can't help with writing a phishing email."),
+    when="phishing",
+)
 script.add(
     "POST /v1/chat/completions",
     stream("Le streaming affiche la réponse pendant que le modèle est encore en train de l'écrire."),
