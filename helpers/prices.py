@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 PRICES_AS_OF = "2026-11"
 PRICES_SOURCE = "https://developers.openai.com/api/docs/pricing (Standard tier; fine-tuning section for training)"
@@ -55,19 +56,53 @@ def cost_in_dollars(model: str, input_tokens: int, output_tokens: int = 0) -> fl
     return (input_tokens * price.input + output_tokens * price.output) / 1_000_000
 
 
-# How gpt-4o-mini bills an image, in prompt tokens (as of PRICES_AS_OF): a fixed amount at low
-# detail; at high detail the same plus a charge per 512-px tile, after the image is scaled to fit
-# 2048 x 2048 and then to 768 px on its shorter side (never enlarged).
-IMAGE_BASE_TOKENS = 2833
-IMAGE_TILE_TOKENS = 5667
+# How gpt-5.4-mini bills an image, in prompt tokens (as of PRICES_AS_OF), from OpenAI's Images and vision
+# guide, "Model sizing behavior" and "Patch-based image tokenization". The image is fitted within the
+# detail level's largest side, then covered with 32 x 32 px patches; past the detail's patch budget it is
+# scaled down until it fits; the patches are multiplied by the model's multiplier and rounded up. Older
+# models (gpt-4o-mini, gpt-4o, gpt-4.1) counted 512-px tiles instead. The guide has changed: copies from
+# mid-2026 gave gpt-5.4-mini a 1,536-patch budget and a 1.62 multiplier; the latest copy read (which also
+# lists the gpt-5.6 models) gives the figures below. Check `usage.prompt_tokens` against them.
+IMAGE_SOURCE = "https://developers.openai.com/api/docs/guides/images-vision#calculating-costs"
+IMAGE_MODEL = "gpt-5.4-mini"
+IMAGE_PATCH_SIDE = 32  # pixels
+IMAGE_MULTIPLIER = Fraction("1.2")  # gpt-5.4-mini's row of the multiplier table
+# detail: (largest side in pixels, patch budget). "auto" sizes as "high" on this model.
+IMAGE_LIMITS: dict[str, tuple[int, int]] = {
+    "low": (2048, 6144),  # the guide: "so it can use more tokens than high"
+    "high": (2048, 2500),
+    "original": (6000, 10000),
+}
 
 
-def image_tokens(width: int, height: int, detail: str = "high") -> int:
-    """Prompt tokens gpt-4o-mini bills for one image of this size at `detail` ("low" or "high")."""
-    if detail == "low":
-        return IMAGE_BASE_TOKENS
-    scale = min(1.0, 2048 / max(width, height))
-    width, height = width * scale, height * scale
-    scale = min(1.0, 768 / min(width, height))
-    width, height = width * scale, height * scale
-    return IMAGE_BASE_TOKENS + IMAGE_TILE_TOKENS * math.ceil(width / 512) * math.ceil(height / 512)
+def _patches(width: int, height: int) -> int:
+    return math.ceil(width / IMAGE_PATCH_SIDE) * math.ceil(height / IMAGE_PATCH_SIDE)
+
+
+def image_tokens(width: int, height: int, detail: str = "auto") -> int:
+    """Prompt tokens gpt-5.4-mini bills for one image of `width` x `height` px at `detail`.
+
+    `detail` is "auto" (sized as "high"), "low", "high" or "original". Rounding follows the guide:
+    the fit to the largest side is in whole pixels (the guide says "rounding to integer pixels",
+    not which way; this rounds down), the scaled-down size is rounded down, and the tokens are
+    rounded up. The guide warns that floating-point rounding in billing can make the real count
+    differ from such an estimate by one token. Images are never enlarged.
+    """
+    if detail == "auto":
+        detail = "high"
+    if detail not in IMAGE_LIMITS:
+        known = ", ".join(["auto", *IMAGE_LIMITS])
+        raise ValueError(f"detail must be one of {known}, not {detail!r}.")
+    if width < 1 or height < 1:
+        raise ValueError(f"an image has at least one pixel a side, not {width} x {height}.")
+    largest, budget = IMAGE_LIMITS[detail]
+    if max(width, height) > largest:  # 1. fit within the largest side, keeping the proportions
+        long_side = max(width, height)
+        width, height = width * largest // long_side, height * largest // long_side
+    if _patches(width, height) > budget:  # 2. over the patch budget: scale down to fit it
+        shrink = math.sqrt(IMAGE_PATCH_SIDE**2 * budget / (width * height))
+        across, down = width * shrink / IMAGE_PATCH_SIDE, height * shrink / IMAGE_PATCH_SIDE
+        shrink *= min(math.floor(across) / across, math.floor(down) / down)
+        # the guide keeps full precision until here; the tiny margin keeps 1599.9999… from becoming 1599
+        width, height = math.floor(width * shrink + 1e-9), math.floor(height * shrink + 1e-9)
+    return math.ceil(_patches(width, height) * IMAGE_MULTIPLIER)  # 3. times the multiplier, rounded up

@@ -2,14 +2,16 @@
 
 Every reply here is written for the course: the API could not be reached when the lesson was made,
 and the figures are the course's own (imgs/make_figures.py), so no real response about them exists.
-The model's caption of the figure in particular is authored, in the style gpt-4o-mini answers, and
-the notebook says so. The source notes hold a real gpt-4o-mini caption, but of another figure (a
-published one), so it is not used here.
+The model's caption of the figure in particular is an authored example, and the notebook says so.
+The source notes hold a real gpt-4o-mini caption, but of another figure (a published one), so it is
+not used here.
 
-Usage figures follow OpenAI's rule for gpt-4o-mini images: 2,833 tokens at low detail; 2,833 +
-5,667 per 512-px tile at high detail, after shrinking the image to fit 2048 x 2048 and then its
-shorter side to 768 px. `auto` (no detail) is billed as high for images over 512 px. Text tokens are
-the estimate of helpers.authoring.prompt_tokens. The image sizes are read from the images themselves.
+Prompt tokens are the text's (helpers.authoring.prompt_tokens, the o200k_base count) plus each image's,
+by helpers.prices.image_tokens: gpt-5.4-mini's patch rule from OpenAI's Images and vision guide
+(https://developers.openai.com/api/docs/guides/images-vision#calculating-costs), with the image sizes
+read from the PNGs. So the lesson's bills show that rule, not a measurement. Completion tokens are the
+reply's o200k_base count; gpt-5.4-mini answers at reasoning effort "none" by default, so no reasoning
+tokens.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import base64
 import struct
 from pathlib import Path
 
-from helpers.authoring import Chat, Choice, Script, error, estimate_tokens, prompt_tokens
-from helpers.prices import image_tokens as billed_image_tokens
+from helpers.authoring import Chat, Choice, Script, count_tokens, error, prompt_tokens
+from helpers.prices import image_tokens
 from helpers.stub_server import StubRequest
 
 IMGS = Path(__file__).resolve().parents[2] / "imgs"
@@ -52,13 +54,6 @@ def png_size(name: str) -> tuple[int, int]:
     return width, height
 
 
-def image_tokens(width: int, height: int, detail: str) -> int:
-    """What gpt-4o-mini bills for one image; "auto" means high detail above 512 px (our assumption)."""
-    if detail == "auto":
-        detail = "low" if max(width, height) <= 512 else "high"
-    return billed_image_tokens(width, height, detail)
-
-
 def vision_usage(request: StubRequest) -> int:
     """Prompt tokens of a request: its text, plus each image by its size and detail."""
     total = prompt_tokens(request)
@@ -71,7 +66,7 @@ def answer(text: str):
     """A reply whose usage is computed from the request it answers."""
 
     def reply(request: StubRequest) -> Chat:
-        return Chat([Choice(text)], usage=(vision_usage(request), estimate_tokens(text)))
+        return Chat([Choice(text)], usage=(vision_usage(request), count_tokens(text)))
 
     return reply
 
@@ -129,6 +124,8 @@ MODEL_CAPTION = (
 )
 
 script = Script()
+# The message begins as in a real report (https://github.com/openai/openai-python/pull/2790: "Error code: 400 -
+# {'error': {'message': 'Error while downloading...'}}"); the code invalid_image_url is authored.
 script.add(
     "POST /v1/chat/completions",
     error(400, f"Error while downloading {BROKEN}.", "invalid_request_error", None, "invalid_image_url"),
@@ -138,7 +135,9 @@ script.add("POST /v1/chat/completions", answer(DESCRIBE_A),
            when=asks("Describe this plot in two sentences.", [("sample_a.png", "auto")]))
 script.add("POST /v1/chat/completions", answer(PANELS),
            when=asks("How many panels does this figure have", [(FIGURE, "auto")]))
-script.add("POST /v1/chat/completions", answer("-1.69"),
+# No reply here says how well gpt-5.4-mini reads small print at low detail: both give the printed value, and
+# the lesson says so. What differs between them is only what the guide's rule bills (the same, for this figure).
+script.add("POST /v1/chat/completions", answer("-1.89"),
            when=asks("fitted slope printed in panel C", [(FIGURE, "low")]))
 script.add("POST /v1/chat/completions", answer("-1.89"),
            when=asks("fitted slope printed in panel C", [(FIGURE, "high")]))

@@ -1,7 +1,8 @@
 """Authored replies for solutions/04_vision.ipynb: the lesson's replies plus the exercise's.
 
-Like the lesson's, the reply is written for the course, and its usage follows gpt-4o-mini's image
-rule: two images at low detail are 2 x 2,833 tokens, plus the text.
+Like the lesson's, the reply is written for the course, and its usage follows gpt-5.4-mini's patch
+rule (helpers.prices.image_tokens): at low detail each 640 x 480 sample is 20 x 15 = 300 patches,
+360 tokens, the same as at auto, plus the text.
 """
 
 from pathlib import Path
