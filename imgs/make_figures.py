@@ -1,4 +1,5 @@
-"""Draw the figures lesson 04 (vision) sends to the model, from a synthetic experiment.
+"""Draw the figures lesson 04 (vision) sends to the model, from a synthetic experiment, and the
+diagram of the tool-call round trip that lesson 05 (tools) shows.
 
     python imgs/make_figures.py            # rewrite the PNGs and captions in imgs/
     python imgs/make_figures.py OUT_DIR    # write them somewhere else (tests/test_figures.py does)
@@ -41,6 +42,10 @@ FIT_COLOR = "#d2452b"
 FIGURE_FILE = "switching_figure.png"
 CAPTION_FILE = "switching_figure_caption.txt"
 SAMPLE_FILES = ("sample_a.png", "sample_b.png")
+ROUND_TRIP_FILE = "tool_round_trip.png"
+ROUND_TRIP_SIZE = (8.0, 4.6)  # inches: 800 x 460 pixels at DPI
+CODE_COLOR = "#1f5fa8"
+API_COLOR = "#d2452b"
 
 
 def simulate_events(rng: np.random.Generator) -> np.ndarray:
@@ -267,6 +272,38 @@ def draw_sample(out_dir: Path, name: str, title: str, exponent: float, seed: int
     _save(fig, out_dir / name)
 
 
+def draw_tool_round_trip(out_dir: Path) -> None:
+    """Lesson 05's diagram: your code and the API, and the messages that pass between them."""
+    fig, ax = plt.subplots(figsize=ROUND_TRIP_SIZE)
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    ax.axis("off")
+    lanes = {"code": 2.0, "api": 8.0}
+    for x, title, color in [(lanes["code"], "your code", CODE_COLOR), (lanes["api"], "the API (the model)", API_COLOR)]:
+        ax.text(x, 9.55, title, ha="center", va="center", fontsize=11, fontweight="bold", color=color)
+        ax.plot([x, x], [1.4, 9.1], color=color, linewidth=1.2, linestyle=(0, (4, 3)))
+
+    def message(y: float, to_api: bool, first: str, second: str) -> None:
+        start, end = (lanes["code"], lanes["api"]) if to_api else (lanes["api"], lanes["code"])
+        color = CODE_COLOR if to_api else API_COLOR
+        ax.annotate("", xy=(end, y), xytext=(start, y),
+                    arrowprops={"arrowstyle": "-|>", "color": color, "linewidth": 1.6, "mutation_scale": 14})
+        ax.text(5.0, y + 0.22, first, ha="center", va="bottom", fontsize=9.5)
+        ax.text(5.0, y - 0.22, second, ha="center", va="top", fontsize=8.5, color="#444444", family="monospace")
+
+    message(8.3, True, "1. the messages and the tools", "create(messages=..., tools=...)")
+    message(6.6, False, "2. a request to run a function, not an answer", "message.tool_calls: id, name, arguments")
+    ax.text(lanes["code"], 5.35, "3. run it:\nmultiply(a=1056, b=1316)", ha="center", va="center", fontsize=9,
+            bbox={"boxstyle": "round,pad=0.4", "facecolor": "#eef3fa", "edgecolor": CODE_COLOR})
+    message(3.9, True, "4. the messages so far, the tools, and one tool message per call",
+            '{"role": "tool", "tool_call_id": ..., "content": ...}')
+    message(2.2, False, "5. the answer (or more tool calls: back to 3)", "no tool_calls: the loop stops")
+    ax.text(5.0, 0.75, "Test message.tool_calls to tell 2 from 5: a forced call is reported to finish with \"stop\".",
+            ha="center", va="center", fontsize=8.5, style="italic", color="#444444")
+    fig.tight_layout(pad=0.3)
+    _save(fig, out_dir / ROUND_TRIP_FILE)
+
+
 def main(out_dir: Path) -> list[Path]:
     """Write every figure and caption into `out_dir`; return the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -275,7 +312,10 @@ def main(out_dir: Path) -> list[Path]:
     (out_dir / CAPTION_FILE).write_text(caption(numbers) + "\n", encoding="utf-8")
     draw_sample(out_dir, SAMPLE_FILES[0], "Sample A", exponent=1.9, seed=SEED + 1)
     draw_sample(out_dir, SAMPLE_FILES[1], "Sample B", exponent=3.0, seed=SEED + 2)
-    return [out_dir / FIGURE_FILE, out_dir / CAPTION_FILE] + [out_dir / name for name in SAMPLE_FILES]
+    draw_tool_round_trip(out_dir)
+    return [out_dir / FIGURE_FILE, out_dir / CAPTION_FILE] + [out_dir / name for name in SAMPLE_FILES] + [
+        out_dir / ROUND_TRIP_FILE
+    ]
 
 
 if __name__ == "__main__":
