@@ -153,7 +153,10 @@ def banner(session: Session) -> str:
         where = (recording.relative_to(settings.REPO_ROOT) if inside else recording).as_posix()
     tail = f"model {session.model} · openai {openai.__version__}"
     if session.mode == "replay":
-        if session.authored == session.replies:
+        if session.replies == 1:
+            kind = "its one reply is an authored example, not live API output" if session.authored else (
+                "its one reply is real API output")
+        elif session.authored == session.replies:
             kind = f"all {session.replies} replies are authored examples, not live API output"
         elif session.authored:
             kind = f"{session.authored} of {session.replies} replies are authored examples, the rest real"

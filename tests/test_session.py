@@ -36,7 +36,7 @@ def test_the_replay_banner_says_how_many_replies_are_authored_examples(course, c
     assert "(2 of 3 replies are authored examples, the rest real)" in capsys.readouterr().out
     save_recording(settings.recording_path("01_x"), {"version": 1, "interactions": mixed[2:]})
     session.setup("01_x")
-    assert "(all 1 replies are real API output)" in capsys.readouterr().out
+    assert "(its one reply is real API output)" in capsys.readouterr().out
 
 
 def test_a_key_in_dotenv_means_live_and_is_never_printed(course, capsys):
