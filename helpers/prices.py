@@ -37,7 +37,7 @@ TOOL_CALL_PRICES: dict[str, float] = {
 
 
 def price_of(model: str) -> Price:
-    """The price of a model alias or dated snapshot (`gpt-4o-mini-2024-07-18` → `gpt-4o-mini`)."""
+    """The price of a model alias or dated snapshot (`gpt-5.4-mini-2026-03-17` → `gpt-5.4-mini`)."""
     if model.startswith("ft:"):
         base = model.split(":")[1]
         table = FINE_TUNED_PRICES
