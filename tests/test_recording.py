@@ -237,3 +237,15 @@ def test_a_failed_save_leaves_the_previous_recording_intact(course, api, monkeyp
         recording.save_recording(settings.recording_path("intact"), {"version": 1, "interactions": []})
     assert saved_text(settings.recording_path("intact")) == before
     assert not list(settings.RECORDINGS_DIR.glob(".*.tmp"))
+
+
+def test_a_responses_stream_records_and_replays_event_by_event(course):
+    from helpers.authoring import Script, respond
+
+    text = "Streams of typed events."
+    with StubServer(Script().add("POST /v1/responses", respond(text))) as stub:
+        record("responses", stub.base_url, lambda c: list(
+            c.responses.create(model="gpt-5.4-mini", input="Say it", stream=True)))
+    events = list(replay("responses").responses.create(model="gpt-5.4-mini", input="Say it", stream=True))
+    assert events[0].type == "response.created" and events[-1].type == "response.completed"
+    assert "".join(e.delta for e in events if e.type == "response.output_text.delta") == text
