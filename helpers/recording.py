@@ -37,11 +37,20 @@ KEPT_REQUEST_HEADERS = ("content-type", "accept")
 # Response headers that identify an account or a browser session.
 DROPPED_RESPONSE_HEADERS = ("set-cookie", "cookie", "openai-organization", "openai-project")
 
+# Secret shapes, and nothing else: each must not start inside a word ("risk-assessment",
+# "task-management" keep their letters) and must be as long as a real credential ("Bearer
+# instruments" is prose). Known key values are removed before these run (scrub_text).
+_NOT_IN_A_WORD = r"(?<![A-Za-z0-9_\-])"
 SECRET_PATTERNS = [
-    (re.compile(r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{8,}"), "sk-REDACTED"),
-    (re.compile(r"\borg-[A-Za-z0-9]{12,}\b"), "org-REDACTED"),
-    (re.compile(r"\bproj_[A-Za-z0-9]{12,}\b"), "proj_REDACTED"),
-    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-]{8,}"), r"\1REDACTED"),
+    (re.compile(_NOT_IN_A_WORD + r"sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_\-]{20,}"), "sk-REDACTED"),
+    (re.compile(_NOT_IN_A_WORD + r"org-[A-Za-z0-9]{20,}\b"), "org-REDACTED"),
+    (re.compile(_NOT_IN_A_WORD + r"proj_[A-Za-z0-9]{20,}\b"), "proj_REDACTED"),
+    # a bearer token: 20+ token characters with at least one digit, after the word Bearer
+    (re.compile(r"(?i)(\bbearer\s+)(?=[A-Za-z0-9._\-]*\d)[A-Za-z0-9._\-]{20,}"), r"\1REDACTED"),
+    # Azure OpenAI's key in a query string (its header is dropped with every other header)
+    (re.compile(r"(?i)([?&]api[-_]key=)[^&\s\"'#]+"), r"\1REDACTED"),
+    # user:password@ in a URL (a proxy or gateway in OPENAI_BASE_URL)
+    (re.compile(r"(?i)\b(https?://)[^/\s:@\"']+:[^/\s@\"']+@"), r"\1REDACTED@"),
 ]
 
 

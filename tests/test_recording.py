@@ -12,7 +12,7 @@ import requests
 from openai import APIStatusError, AsyncOpenAI, OpenAI
 
 from helpers import cli, session, settings
-from helpers.recording import RecordingMismatch, load_recording
+from helpers.recording import RecordingMismatch, load_recording, scrub_text
 from helpers.stub_server import Reply, StubServer
 
 from .conftest import FAKE_KEY, FAKE_ORG, chat_body, saved_text
@@ -249,3 +249,47 @@ def test_a_responses_stream_records_and_replays_event_by_event(course):
     events = list(replay("responses").responses.create(model="gpt-5.4-mini", input="Say it", stream=True))
     assert events[0].type == "response.created" and events[-1].type == "response.completed"
     assert "".join(e.delta for e in events if e.type == "response.output_text.delta") == text
+
+
+SECRETS = {
+    "key": "sk-" + "abcDEF0123456789" * 3,
+    "project key": "sk-proj-" + "Ab1_" * 30,
+    "service-account key": "sk-svcacct-" + "Zz9-" * 20,
+    "organisation": "org-" + "A1b2C3d4E5f6G7h8I9j0K1l2",
+    "project": "proj_" + "q1W2e3R4t5Y6u7I8o9P0a1S2",
+}
+
+
+@pytest.mark.parametrize("kind", SECRETS)
+def test_the_scrubber_removes_every_secret_shape(kind):
+    secret = SECRETS[kind]
+    text = scrub_text(f'{{"message": "Incorrect API key provided: {secret}.", "x": "{secret}"}}')
+    assert secret not in text and secret[8:30] not in text and "REDACTED" in text
+
+
+def test_the_scrubber_removes_bearer_tokens_azure_keys_and_passwords_in_urls():
+    assert scrub_text("Illegal header value b'Bearer eyJhbGciOi.J9abc123def456ghi789'") == (
+        "Illegal header value b'Bearer REDACTED'")
+    uri = "https://myres.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-10-21&api-key=abc123SECRET"
+    assert scrub_text(uri).endswith("api-version=2024-10-21&api-key=REDACTED")
+    assert scrub_text("uri: http://ada:s3cret-pass@gateway.local:4000/v1/chat/completions") == (
+        "uri: http://REDACTED@gateway.local:4000/v1/chat/completions")
+
+
+PROSE = [
+    "Write a risk-assessment for our task-management app.",
+    "Bearer instruments and bearer bonds are old finance words.",
+    "The org-chart and the proj_plan are in the ask-me-anything-about-it folder.",
+    "Use a desk-mounted monitor; frisk-free entry; whisk-and-fold the eggs.",
+    "See https://docs.python.org:443/3/ and mailto:someone@example.com for details.",
+]
+
+
+def test_the_scrubber_leaves_ordinary_prose_and_the_whole_course_as_it_is():
+    for text in PROSE:
+        assert scrub_text(text) == text
+    corpus = [path.read_text(encoding="utf-8") for folder in ("notebooks", "solutions", "recordings")
+              for path in sorted((settings.REPO_ROOT / folder).rglob("*")) if path.suffix in (".ipynb", ".yaml", ".py")]
+    assert len(corpus) > 20
+    changed = [text[:80] for text in corpus if scrub_text(text) != text]
+    assert not changed, f"the scrubber would alter course text: {changed}"
