@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openai
-from dotenv import load_dotenv
+from dotenv import dotenv_values
 from openai import _base_client
 from vcr.record_mode import RecordMode
 
@@ -48,15 +48,61 @@ def _colab_key() -> str | None:
         return None
 
 
+_QUOTES = "\"'\u201c\u201d\u2018\u2019"  # straight and curly quotes, as editors and chat apps paste them
+
+
+def clean_key(raw: str, where: str) -> str:
+    """The key without the spaces and quotes a copy-paste leaves around it; refuses one still broken.
+
+    The message names the problem and its position, never the key.
+    """
+    key = raw.strip().strip(_QUOTES).strip()
+    for position, char in enumerate(key, start=1):
+        if char.isspace() or not char.isascii() or not char.isprintable():
+            what = "a space" if char.isspace() else f"the character {char!r}"
+            raise SetupError(
+                f"OPENAI_API_KEY (from {where}) has {what} at position {position} of {len(key)}: a key is one "
+                "word of plain letters, digits, '-' and '_'.\n"
+                "Copy the key again from the OpenAI dashboard into .env as OPENAI_API_KEY=sk-..., then run "
+                "this cell again."
+            )
+    return key
+
+
 def find_key() -> str | None:
-    """The learner's key: environment, then .env (already loaded into it), then Colab secrets."""
-    key = os.environ.get("OPENAI_API_KEY", "").strip()
-    if key and key != settings.REPLAY_PLACEHOLDER_KEY:
-        return key
-    key = _colab_key()
-    if key:
-        os.environ["OPENAI_API_KEY"] = key
-    return key or None
+    """The learner's key: environment, then .env (already loaded into it), then Colab secrets.
+
+    Spaces and quotes around it are removed (and the cleaned key put back in the environment, where
+    OpenAI() reads it); a key with a space or a non-ASCII character inside is refused.
+    """
+    raw = os.environ.get("OPENAI_API_KEY", "")
+    where = ".env or the environment"
+    if not raw.strip() or raw.strip() == settings.REPLAY_PLACEHOLDER_KEY:
+        raw, where = _colab_key() or "", "Colab secrets"
+    if not raw.strip():
+        return None
+    key = clean_key(raw, where)
+    os.environ["OPENAI_API_KEY"] = key
+    return key
+
+
+def load_env_file() -> None:
+    """Load .env without overriding the learner's own environment, but take a changed .env on re-run.
+
+    A variable setup() loaded from .env earlier is refreshed from the file; one that was already in
+    the environment before (exported in the shell) is left alone.
+    """
+    path = settings.REPO_ROOT / ".env"
+    loaded: dict[str, str] = _active.setdefault("from_dotenv", {})
+    values = {name: value for name, value in dotenv_values(path).items() if value is not None} if path.is_file() else {}
+    for name, value in values.items():
+        current = os.environ.get(name)
+        if current is None or current == settings.REPLAY_PLACEHOLDER_KEY or loaded.get(name) == current:
+            os.environ[name] = value
+            loaded[name] = value
+    for name in [n for n in loaded if n not in values]:  # removed from .env since: unset what we set
+        if os.environ.get(name) == loaded.pop(name):
+            del os.environ[name]
 
 
 def choose_mode(key: str | None) -> str:
@@ -174,7 +220,7 @@ def setup(notebook: str) -> str:
     `notebook` names the recording (`"01_chat_basics"`, or `"01_chat_basics_solutions"` for a
     solutions notebook). Returns the model the lessons use. Safe to call again: it starts over.
     """
-    load_dotenv(settings.REPO_ROOT / ".env", override=False)
+    load_env_file()
     key = find_key()
     mode = choose_mode(key)
     _stop_recording()
@@ -233,6 +279,7 @@ def stop() -> None:
     _instant_waits_in_cells(False)
     _no_retry_wait(False)
     _active["session"] = None
+    _active["from_dotenv"] = {}
 
 
 atexit.register(_save_after_cell)

@@ -111,3 +111,40 @@ def test_live_after_replay_restores_the_sdk_retry_waits(course, monkeypatch):
     session.setup("01_x")  # the learner added a key and ran setup again
     assert _base_client.BaseClient._calculate_retry_timeout is real
     assert time.sleep is session._real_sleep
+
+
+@pytest.mark.parametrize("written", [f' "{FAKE_KEY}" ', f"\u201c{FAKE_KEY}\u201d", f"'{FAKE_KEY}'\t"])
+def test_quotes_and_spaces_around_a_key_are_removed(course, capsys, written):
+    (course / ".env").write_text(f"OPENAI_API_KEY={written}\n", encoding="utf-8")
+    session.setup("01_x")
+    assert capsys.readouterr().out.startswith("live mode:")
+    assert os.environ["OPENAI_API_KEY"] == FAKE_KEY
+
+
+@pytest.mark.parametrize("broken", [FAKE_KEY[:20] + " " + FAKE_KEY[20:], FAKE_KEY[:20] + "\u2011" + FAKE_KEY[21:]])
+def test_a_key_broken_inside_is_refused_without_showing_it(course, broken):
+    (course / ".env").write_text(f"OPENAI_API_KEY={broken}\n", encoding="utf-8")
+    with pytest.raises(session.SetupError, match="at position 21") as caught:
+        session.setup("01_x")
+    assert FAKE_KEY[:12] not in str(caught.value) and FAKE_KEY[24:] not in str(caught.value)
+    assert "Copy the key again" in str(caught.value)
+
+
+def test_setup_again_takes_the_key_from_a_fixed_env_file(course, capsys):
+    make_recording("01_x")
+    session.setup("01_x")  # no .env yet: replay, with the placeholder key in the environment
+    assert capsys.readouterr().out.startswith("replay mode")
+    (course / ".env").write_text(f"OPENAI_API_KEY={FAKE_KEY}x\n")
+    session.setup("01_x")
+    assert os.environ["OPENAI_API_KEY"] == FAKE_KEY + "x"
+    (course / ".env").write_text(f"OPENAI_API_KEY={FAKE_KEY}\n")  # the learner corrects a typo
+    session.setup("01_x")
+    assert os.environ["OPENAI_API_KEY"] == FAKE_KEY and capsys.readouterr().out.count("live mode") == 2
+
+
+def test_a_key_exported_in_the_shell_wins_over_env_file(course, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    (course / ".env").write_text("OPENAI_API_KEY=sk-from-the-file-0000000000000000\n")
+    session.setup("01_x")
+    session.setup("01_x")
+    assert os.environ["OPENAI_API_KEY"] == FAKE_KEY
