@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import sys
 import time
@@ -14,7 +15,7 @@ from dotenv import dotenv_values
 from openai import _base_client
 from vcr.record_mode import RecordMode
 
-from . import settings
+from . import errors, settings
 from .recording import RecordingMismatch, count_authored, open_cassette
 
 
@@ -138,9 +139,20 @@ def _save_after_cell(*_args) -> None:
         cassette._save()
 
 
-def _show_mismatch(shell, etype, value, tb, tb_offset=None):
-    message = value.explain() if isinstance(value, RecordingMismatch) else str(value)
-    shell._showtraceback(etype, value, [f"{etype.__name__}: {message}"])
+def _show_short(shell, etype, value, tb, tb_offset=None):
+    """A few lines instead of a traceback for the errors a learner can act on; %tb shows the rest."""
+    if isinstance(value, RecordingMismatch):
+        message = f"{etype.__name__}: {value.explain()}"
+    elif isinstance(value, SetupError):
+        message = f"{etype.__name__}: {value}"
+    elif isinstance(value, json.JSONDecodeError) and not errors.from_the_sdk(tb):
+        message = None  # the learner's own json.loads: their traceback is the useful one
+    else:
+        message = errors.explain(value)
+    if message is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return
+    shell._showtraceback(etype, value, [message])
 
 
 def _install_kernel_hooks() -> None:
@@ -151,7 +163,7 @@ def _install_kernel_hooks() -> None:
         shell = get_ipython()  # type: ignore[name-defined]  # noqa: F821
     except NameError:
         return
-    shell.set_custom_exc((RecordingMismatch, SetupError), _show_mismatch)
+    shell.set_custom_exc((RecordingMismatch, SetupError, openai.APIError, json.JSONDecodeError), _show_short)
     shell.events.register("post_run_cell", _save_after_cell)
     _active["hooks"] = True
 
