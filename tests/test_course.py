@@ -90,3 +90,15 @@ def test_max_tokens_appears_in_one_code_cell_only_where_lesson_02_teaches_its_de
     assert len(uses) == 1 and uses[0][0] == "notebooks/02_parameters.ipynb", (
         f"max_tokens is deprecated: use max_completion_tokens. Found in {uses}"
     )
+
+
+def test_every_client_a_notebook_creates_gives_up_in_bounded_time():
+    clients = [
+        (rel(nb), found.group(0))
+        for nb in NOTEBOOKS
+        for cell in code_cells(nb)
+        for found in re.finditer(r"\b(?:Async)?OpenAI\([^)]*\)", cell.source)
+    ]
+    assert clients, "no notebook creates a client?"
+    unbounded = [(path, call) for path, call in clients if "timeout=" not in call or "max_retries=" not in call]
+    assert not unbounded, f"set timeout= and max_retries= so no cell hangs (SDK default: 600 s, 2 retries): {unbounded}"
