@@ -54,6 +54,29 @@ SECRET_PATTERNS = [
 ]
 
 
+class RecordingDamaged(ValueError):
+    """A recording file that cannot be replayed: missing, cut short, not YAML, or mid-merge."""
+
+    def __init__(self, path: Path, problem: str):
+        self.path, self.problem = Path(path), problem
+        name = self.path.name.removesuffix(".yaml")
+        lesson = name.removesuffix("_solutions")
+        shown = f"recordings/{self.path.name}" if self.path.parent.name == "recordings" else str(self.path)
+        super().__init__(
+            f"{shown} {problem}, so it cannot be replayed.\n"
+            f"Restore it with `git checkout {shown}`, or record it again with `make record NB={lesson}` "
+            "(needs OPENAI_API_KEY)."
+        )
+
+
+class ReplayUnavailable(CannotOverwriteExistingCassetteException):
+    """Raised for every request while the notebook has no usable recording: nothing reaches the network."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        Exception.__init__(self, reason)
+
+
 class RecordingMismatch(CannotOverwriteExistingCassetteException):
     """A request in replay mode that the notebook's recording does not contain."""
 
@@ -228,6 +251,8 @@ def scrub_text(text: str, secrets: tuple[str, ...] = ()) -> str:
 class CourseCassette(Cassette):
     """A vcrpy cassette that plays repeats in order and explains what it cannot play."""
 
+    refusal: str | None = None  # set: refuse every request with this message (no recording is usable)
+
     def _matching(self, request: Request) -> list[tuple[int, dict]]:
         return list(self._responses(request))
 
@@ -235,6 +260,8 @@ class CourseCassette(Cassette):
         return bool(self._matching(request))
 
     def can_play_response_for(self, request: Request) -> bool:
+        if self.refusal:
+            raise ReplayUnavailable(self.refusal)
         if self.record_mode == RecordMode.ALL:
             return False
         if request in self:
@@ -376,10 +403,16 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def open_cassette(path: Path, *, replay: bool, secrets: tuple[str, ...] = ()) -> Iterator[CourseCassette]:
-    """The vcrpy context for one notebook: replay from `path`, or record afresh into it."""
+def open_cassette(
+    path: Path, *, replay: bool, secrets: tuple[str, ...] = (), refuse: str | None = None
+) -> Iterator[CourseCassette]:
+    """The vcrpy context for one notebook: replay from `path`, or record afresh into it.
+
+    With `refuse`, every request fails at once with that message instead (nothing is read or sent).
+    """
     serializer = type("Serializer", (CourseSerializer,), {"secrets": secrets})
-    return CourseCassette.use(
+    cassette_class = type("RefusingCassette", (CourseCassette,), {"refusal": refuse}) if refuse else CourseCassette
+    return cassette_class.use(
         path=str(path),
         serializer=serializer,
         persister=AtomicPersister,
@@ -390,9 +423,43 @@ def open_cassette(path: Path, *, replay: bool, secrets: tuple[str, ...] = ()) ->
     )
 
 
-def count_authored(path: Path) -> tuple[int, int]:
+_CONFLICT_MARKERS = ("<<<<<<< ", ">>>>>>> ", "=======")
+
+
+def check_recording(path: Path) -> dict:
+    """A recording's data, after checking it can be replayed; RecordingDamaged says what is wrong where."""
+    if not path.is_file():
+        raise RecordingDamaged(path, "is missing")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RecordingDamaged(path, f"is not text (byte {exc.start} is not UTF-8)") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        # YAML indents every line of a text, so a marker at the start of a line is git's, not a reply's
+        if line.startswith(_CONFLICT_MARKERS[:2]) or line.rstrip() == _CONFLICT_MARKERS[2]:
+            raise RecordingDamaged(path, f"has a merge-conflict marker at line {number}")
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or "unreadable"
+        raise RecordingDamaged(path, f"is not valid YAML{where} ({problem})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise RecordingDamaged(path, "is not a recording (it has no list of interactions)")
+    for number, interaction in enumerate(data["interactions"], start=1):
+        request = interaction.get("request") if isinstance(interaction, dict) else None
+        response = interaction.get("response") if isinstance(interaction, dict) else None
+        if not (isinstance(request, dict) and {"method", "uri"} <= set(request)):
+            raise RecordingDamaged(path, f"is cut short or damaged: interaction {number} has no whole request")
+        if not (isinstance(response, dict) and {"status", "body"} <= set(response)):
+            raise RecordingDamaged(path, f"is cut short or damaged: interaction {number} has no whole response")
+    return data
+
+
+def count_authored(data: dict) -> tuple[int, int]:
     """How many replies a recording holds, and how many of them were authored as examples."""
-    interactions = load_recording(path).get("interactions") or []
+    interactions = data.get("interactions") or []
     authored = sum(1 for i in interactions if str(i.get("provenance", "")).startswith("authored"))
     return len(interactions), authored
 

@@ -16,7 +16,14 @@ from openai import _base_client
 from vcr.record_mode import RecordMode
 
 from . import errors, settings
-from .recording import RecordingMismatch, count_authored, open_cassette
+from .recording import (
+    RecordingDamaged,
+    RecordingMismatch,
+    ReplayUnavailable,
+    check_recording,
+    count_authored,
+    open_cassette,
+)
 
 
 class SetupError(RuntimeError):
@@ -143,6 +150,8 @@ def _show_short(shell, etype, value, tb, tb_offset=None):
     """A few lines instead of a traceback for the errors a learner can act on; %tb shows the rest."""
     if isinstance(value, RecordingMismatch):
         message = f"{etype.__name__}: {value.explain()}"
+    elif isinstance(value, ReplayUnavailable):
+        message = f"{etype.__name__}: {value.reason}"
     elif isinstance(value, SetupError):
         message = f"{etype.__name__}: {value}"
     elif isinstance(value, json.JSONDecodeError) and not errors.from_the_sdk(tb):
@@ -163,7 +172,8 @@ def _install_kernel_hooks() -> None:
         shell = get_ipython()  # type: ignore[name-defined]  # noqa: F821
     except NameError:
         return
-    shell.set_custom_exc((RecordingMismatch, SetupError, openai.APIError, json.JSONDecodeError), _show_short)
+    shown_short = (RecordingMismatch, ReplayUnavailable, SetupError, openai.APIError, json.JSONDecodeError)
+    shell.set_custom_exc(shown_short, _show_short)
     shell.events.register("post_run_cell", _save_after_cell)
     _active["hooks"] = True
 
@@ -231,7 +241,28 @@ def setup(notebook: str) -> str:
 
     `notebook` names the recording (`"01_chat_basics"`, or `"01_chat_basics_solutions"` for a
     solutions notebook). Returns the model the lessons use. Safe to call again: it starts over.
+    If it fails, the notebook sends no request at all until a later call succeeds.
     """
+    try:
+        return _setup(notebook)
+    except SetupError:
+        _block_requests(
+            "setup() did not finish (its message is above the first failed cell), so this notebook sends no "
+            "request: nothing reaches the network.\nFix what it said, then run the setup cell again."
+        )
+        raise
+
+
+def _block_requests(reason: str) -> None:
+    """Make every HTTP request of the SDK (and `requests`) fail at once with `reason`."""
+    _stop_recording()
+    context = open_cassette(settings.RECORDINGS_DIR / ".no-recording.yaml", replay=True, refuse=reason)
+    _active["cassette"] = context.__enter__()
+    _active["context"] = context
+    _install_kernel_hooks()
+
+
+def _setup(notebook: str) -> str:
     load_env_file()
     key = find_key()
     mode = choose_mode(key)
@@ -248,12 +279,16 @@ def setup(notebook: str) -> str:
         if not recording.is_file():
             raise SetupError(
                 f"There is no recording for {notebook!r} at {recording}.\n"
-                "Check the name passed to helpers.setup(), or add OPENAI_API_KEY to .env to run live."
+                "Check the name passed to helpers.setup(); restore a deleted one with "
+                f"`git checkout recordings/{notebook}.yaml`; or add OPENAI_API_KEY to .env to run live."
             )
+        try:
+            replies, authored = count_authored(check_recording(recording))
+        except RecordingDamaged as exc:
+            raise SetupError(str(exc)) from None
         if not key:
             os.environ["OPENAI_API_KEY"] = settings.REPLAY_PLACEHOLDER_KEY
         context = open_cassette(recording, replay=True)
-        replies, authored = count_authored(recording)
     elif mode == "record":
         recording = settings.staging_path(notebook)
         recording.unlink(missing_ok=True)
@@ -268,9 +303,14 @@ def setup(notebook: str) -> str:
     if context is not None:
         _active["cassette"] = context.__enter__()
         _active["context"] = context
-        if mode == "replay" and not notebook.endswith("_solutions"):
+        solutions = settings.recording_path(f"{notebook}_solutions")
+        if mode == "replay" and not notebook.endswith("_solutions") and solutions.is_file():
             # A learner who solves an exercise in the lesson sends the solution's requests.
-            _active["cassette"].add_fallback(settings.recording_path(f"{notebook}_solutions"))
+            try:
+                check_recording(solutions)
+                _active["cassette"].add_fallback(solutions)
+            except RecordingDamaged as exc:
+                print(f"Note: the lesson runs, but worked exercise answers will not replay: {exc}")
     _install_kernel_hooks()
 
     session = Session(notebook, mode, model, recording, replies, authored)

@@ -148,3 +148,57 @@ def test_a_key_exported_in_the_shell_wins_over_env_file(course, monkeypatch):
     session.setup("01_x")
     session.setup("01_x")
     assert os.environ["OPENAI_API_KEY"] == FAKE_KEY
+
+
+GOOD = {"version": 1, "interactions": [{
+    "provenance": "authored",
+    "request": {"method": "GET", "uri": "http://x/v1/models", "body": None, "headers": {}},
+    "response": {"status": {"code": 200, "message": "OK"}, "headers": {}, "body": {"string": '{"data": []}'}},
+}]}
+
+
+def _damage(path, how: str) -> None:  # noqa: ANN001
+    text = path.read_text()
+    if how == "cut short":
+        path.write_text(text[: text.index("response:")])
+    elif how == "not YAML":
+        path.write_text(text + "\n  - [unclosed: {\n")
+    elif how == "conflicted":
+        path.write_text("<<<<<<< HEAD\n" + text + "=======\nversion: 1\n>>>>>>> theirs\n")
+    elif how == "not text":
+        path.write_bytes(b"\xff\xfe" + text.encode())
+
+
+@pytest.mark.parametrize("how", ["cut short", "not YAML", "conflicted", "not text"])
+def test_a_damaged_recording_is_named_with_its_fix_and_nothing_reaches_the_network(course, monkeypatch, how):
+    path = settings.recording_path("01_x")
+    save_recording(path, GOOD)
+    _damage(path, how)
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("COURSE_MODE", "replay")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    with pytest.raises(session.SetupError) as caught:
+        session.setup("01_x")
+    message = str(caught.value)
+    assert message.startswith("recordings/01_x.yaml ") and "git checkout recordings/01_x.yaml" in message
+    assert "make record NB=01_x" in message
+    if how in ("not YAML", "conflicted"):
+        assert " line " in message
+    import openai
+
+    from helpers.recording import ReplayUnavailable
+
+    with pytest.raises(ReplayUnavailable, match="sends no request"):  # blocked, not a connection attempt
+        openai.OpenAI(max_retries=0).models.list()
+
+
+def test_a_broken_solutions_recording_leaves_the_lesson_working(course, capsys):
+    save_recording(settings.recording_path("01_x"), GOOD)
+    save_recording(settings.recording_path("01_x_solutions"), GOOD)
+    _damage(settings.recording_path("01_x_solutions"), "cut short")
+    session.setup("01_x")
+    out = capsys.readouterr().out
+    assert "recordings/01_x_solutions.yaml is cut short" in out and out.splitlines()[-1].startswith("replay mode")
+    import openai
+
+    assert openai.OpenAI().models.list().data == []
