@@ -21,7 +21,8 @@ import importlib.util
 import os
 import sys
 import time
-from contextlib import ExitStack
+from collections.abc import Callable
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,7 +32,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from . import settings
-from .recording import load_recording, save_recording
+from .recording import load_recording, save_recording, write_atomically
 from .stub_server import PROVENANCE_HEADER, StubServer
 
 FAKE_KEY = "sk-authoring-fake-key-000000000000"
@@ -122,29 +123,83 @@ def promote(name: str, source: str, how: str) -> Path:
     return final
 
 
-def _record_one(notebook: Path, source: str, how: str, extra_env: dict[str, str]) -> bool:
+def shown(path: Path) -> str:
+    """A path as the learner sees it: relative to the course when inside it."""
+    return path.relative_to(settings.REPO_ROOT).as_posix() if path.is_relative_to(settings.REPO_ROOT) else str(path)
+
+
+def _stage(notebook: Path, extra_env: dict[str, str]) -> bool | None:
+    """Run a notebook in record mode into its staging file: True staged, None no request, False failed."""
     name = recording_name(notebook)
-    rel = notebook.relative_to(settings.REPO_ROOT)
-    started = time.monotonic()
     try:
         execute(notebook, "record", extra_env)
     except CellExecutionError as exc:
-        settings.staging_path(name).unlink(missing_ok=True)
-        print(f"✗ {rel}: a cell failed, so recordings/{name}.yaml is left as it was.\n{_first_lines(exc)}")
+        print(f"✗ {shown(notebook)}: a cell failed.\n{_first_lines(exc)}")
         return False
     except BaseException:
-        settings.staging_path(name).unlink(missing_ok=True)
-        print(f"✗ {rel}: interrupted, so recordings/{name}.yaml is left as it was.")
+        print(f"✗ {shown(notebook)}: interrupted.")
         raise
     if not settings.staging_path(name).exists():
-        print(f"• {rel}: made no API request, so it has no recording to save.")
-        return True
-    final = promote(name, source, how)
-    count = len(load_recording(final).get("interactions", []))
-    seconds = time.monotonic() - started
-    noun = "interaction" if count == 1 else "interactions"
-    print(f"✓ {rel}: {count} {noun} → {final.relative_to(settings.REPO_ROOT)} ({seconds:.0f} s)")
+        print(f"• {shown(notebook)}: made no API request, so it has no recording to save.")
+        return None
     return True
+
+
+class _OutputsFailed(Exception):
+    pass
+
+
+def record_group(group: list[Path], source: str, runs: Callable[[Path], AbstractContextManager]) -> bool:
+    """Record a lesson and its solutions all or nothing: their recordings and stored outputs change together.
+
+    `runs(notebook)` is a context giving `(environment, how)` for one notebook's run. Until every
+    notebook ran and its outputs were stored from the new recordings, nothing is replaced; a
+    failure or an interruption at any point puts every file back as it was.
+    """
+    names = [recording_name(notebook) for notebook in group]
+    staged: list[tuple[Path, str]] = []
+    started = time.monotonic()
+    try:
+        for notebook in group:
+            with runs(notebook) as (env, how):
+                result = _stage(notebook, env)
+            if result is False:
+                print(f"  Nothing was replaced: {', '.join(f'recordings/{n}.yaml' for n in names)} are as they were.")
+                return False
+            if result:
+                staged.append((notebook, how))
+        touched = [settings.recording_path(recording_name(nb)) for nb, _ in staged] + list(group)
+        before = {path: path.read_text(encoding="utf-8") if path.exists() else None for path in touched}
+        try:
+            for notebook, how in staged:
+                final = promote(recording_name(notebook), source, how)
+                count = len(load_recording(final).get("interactions", []))
+                print(f"✓ {shown(notebook)}: {count} interaction{'s' * (count != 1)} → {shown(final)}")
+            if not store_outputs(group):
+                raise _OutputsFailed
+        except BaseException as exc:
+            for path, text in before.items():
+                if text is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    write_atomically(path, text)
+            print(f"✗ {', '.join(shown(nb) for nb in group)}: every recording and notebook put back as it was.")
+            if isinstance(exc, _OutputsFailed):
+                return False
+            raise
+        print(f"  ({time.monotonic() - started:.0f} s)")
+        return True
+    finally:
+        for name in names:
+            settings.staging_path(name).unlink(missing_ok=True)
+
+
+def lesson_groups(notebooks: list[Path]) -> list[list[Path]]:
+    """The notebooks grouped by lesson: a lesson and its solutions change together."""
+    groups: dict[str, list[Path]] = {}
+    for notebook in notebooks:
+        groups.setdefault(notebook.stem, []).append(notebook)
+    return list(groups.values())
 
 
 def _first_lines(exc: Exception, limit: int = 12) -> str:
@@ -173,7 +228,7 @@ def store_outputs(notebooks: list[Path]) -> bool:
     """Re-run each notebook in replay mode and save it with the outputs nbval compares."""
     ok = True
     for notebook in notebooks:
-        rel = notebook.relative_to(settings.REPO_ROOT)
+        rel = shown(notebook)
         try:
             nb = execute(notebook, "replay", {"OPENAI_API_KEY": ""})
         except CellExecutionError as exc:
@@ -231,25 +286,30 @@ def main(argv: list[str] | None = None) -> int:
             print("course record: no OPENAI_API_KEY in the environment or .env; recording needs a real key.")
             return 2
         how = "recorded live from the OpenAI API by `course record`"
-        results = [_record_one(nb, "live", how, {}) for nb in notebooks]
+
+        @contextmanager
+        def runs(notebook: Path):  # noqa: ANN202
+            yield {}, how
+
+        results = [record_group(group, "live", runs) for group in lesson_groups(notebooks)]
     else:
-        results = []
-        for notebook in notebooks:
+        @contextmanager
+        def runs(notebook: Path):  # noqa: ANN202
             name = recording_name(notebook)
             script = _load_script(name)
             if script is None:
-                print(f"• {notebook.relative_to(settings.REPO_ROOT)}: no recordings/authored/{name}.py; skipped.")
-                continue
+                raise SystemExit(f"course author: no recordings/authored/{name}.py for {shown(notebook)}.")
             how = (
                 f"authored for this course in recordings/authored/{name}.py, served by helpers.stub_server on "
                 "127.0.0.1 and captured by `course author`; the requests are the ones the notebook sends"
             )
-            with ExitStack() as stack:
-                stub = stack.enter_context(StubServer(script))
-                env = {"OPENAI_API_KEY": FAKE_KEY, "OPENAI_BASE_URL": stub.base_url, "COURSE_INSTANT_WAITS": "1"}
-                results.append(_record_one(notebook, "authored", how, env))
-    if all(results):
-        results.append(store_outputs(notebooks))
+            with StubServer(script) as stub:
+                yield {"OPENAI_API_KEY": FAKE_KEY, "OPENAI_BASE_URL": stub.base_url, "COURSE_INSTANT_WAITS": "1"}, how
+
+        authored = [nb for nb in notebooks if _load_script(recording_name(nb)) is not None]
+        for notebook in sorted(set(notebooks) - set(authored)):
+            print(f"• {shown(notebook)}: no recordings/authored/{recording_name(notebook)}.py; skipped.")
+        results = [record_group(group, "authored", runs) for group in lesson_groups(authored)]
     return 0 if all(results) else 1
 
 

@@ -227,9 +227,26 @@ def scrub_request(request: Request) -> Request:
     return request
 
 
+class RecordingRefused(ValueError):
+    """A reply the recorder will not store, because the stored copy could not be read back."""
+
+
 def scrub_response(response: dict) -> dict:
-    """Decode compressed bodies and drop headers that identify an account or session."""
+    """Decode compressed bodies and drop headers that identify an account or session.
+
+    vcrpy decodes gzip and deflate (and brotli when the `brotli` package is installed); a reply in
+    any other encoding is refused loudly rather than stored as bytes nobody can replay.
+    """
     response = decode_response(response)
+    for name, values in response["headers"].items():
+        encodings = [v for v in (values if isinstance(values, list) else [values]) if v and v != "identity"]
+        if name.lower() == "content-encoding" and encodings:
+            raise RecordingRefused(
+                f"The server sent a reply compressed as {', '.join(encodings)!r}, which the recorder cannot "
+                "decode, so it is not saved and the recording stays as it was.\n"
+                "The course asks for gzip while recording; a proxy between you and the API changed that. "
+                "Record without the proxy, or `pip install brotli` if the encoding is 'br'."
+            )
     response["headers"] = {
         name: values
         for name, values in response["headers"].items()

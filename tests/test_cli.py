@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import nbformat
 import pytest
@@ -40,18 +41,58 @@ def test_recording_names_follow_the_notebook_folders(tmp_path):
     assert cli.recording_name(tmp_path / "solutions" / "02_parameters.ipynb") == "02_parameters_solutions"
 
 
+def runs_with(env: dict[str, str]):
+    @contextmanager
+    def runs(_notebook):  # noqa: ANN001, ANN202
+        yield env, "test"
+
+    return runs
+
+
 def test_a_notebook_that_fails_half_way_leaves_the_old_recording_intact(course, kernel_env, capsys):
     notebook = course / "notebooks" / "09_demo.ipynb"
     write_notebook(notebook, SETUP.format(name="09_demo"), ASK.format(text="first"))
-    assert cli._record_one(notebook, "live", "test", kernel_env)
+    assert cli.record_group([notebook], "live", runs_with(kernel_env))
     before = settings.recording_path("09_demo").read_text()
     assert load_recording(settings.recording_path("09_demo"))["interactions"][0]["provenance"] == "authored"
 
     write_notebook(notebook, SETUP.format(name="09_demo"), ASK.format(text="second"), "raise RuntimeError('boom')")
-    assert not cli._record_one(notebook, "live", "test", kernel_env)
-    assert "left as it was" in capsys.readouterr().out
+    assert not cli.record_group([notebook], "live", runs_with(kernel_env))
+    assert "Nothing was replaced" in capsys.readouterr().out
     assert settings.recording_path("09_demo").read_text() == before
     assert not settings.staging_path("09_demo").exists()
+
+
+def test_a_lesson_and_its_solutions_are_replaced_together_or_not_at_all(course, kernel_env, monkeypatch):
+    lesson, solutions = course / "notebooks" / "09_demo.ipynb", course / "solutions" / "09_demo.ipynb"
+    write_notebook(lesson, SETUP.format(name="09_demo"), ASK.format(text="lesson"))
+    write_notebook(solutions, SETUP.format(name="09_demo_solutions"), ASK.format(text="answer"))
+    assert cli.record_group([lesson, solutions], "live", runs_with(kernel_env))
+    files = [settings.recording_path("09_demo"), settings.recording_path("09_demo_solutions"), lesson, solutions]
+    before = [path.read_text() for path in files]
+
+    write_notebook(lesson, SETUP.format(name="09_demo"), ASK.format(text="lesson, changed"))
+    write_notebook(solutions, SETUP.format(name="09_demo_solutions"), "raise RuntimeError('solutions fail')")
+    assert not cli.record_group([lesson, solutions], "live", runs_with(kernel_env))
+    assert [path.read_text() for path in files[:2]] == before[:2]  # the lesson's recording too
+
+    write_notebook(solutions, SETUP.format(name="09_demo_solutions"), ASK.format(text="answer"))
+    notebooks_now = [lesson.read_text(), solutions.read_text()]
+    monkeypatch.setattr(cli, "store_outputs", lambda _notebooks: False)  # outputs fail after promoting
+    assert not cli.record_group([lesson, solutions], "live", runs_with(kernel_env))
+    assert [path.read_text() for path in files[:2]] == before[:2]
+    assert [lesson.read_text(), solutions.read_text()] == notebooks_now
+
+
+def test_a_recordings_folder_outside_the_course_works(course, kernel_env, tmp_path_factory, monkeypatch, capsys):
+    outside = tmp_path_factory.mktemp("elsewhere") / "recordings"
+    monkeypatch.setattr(settings, "RECORDINGS_DIR", outside)
+    monkeypatch.setenv("COURSE_RECORDINGS_DIR", str(outside))
+    notebook = course / "notebooks" / "09_demo.ipynb"
+    write_notebook(notebook, SETUP.format(name="09_demo"), ASK.format(text="first"))
+    assert cli.record_group([notebook], "live", runs_with(kernel_env))
+    assert (outside / "09_demo.yaml").is_file()
+    assert str(outside / "09_demo.yaml") in capsys.readouterr().out
 
 
 def test_record_refuses_to_start_without_a_key(course, monkeypatch, capsys):

@@ -293,3 +293,15 @@ def test_the_scrubber_leaves_ordinary_prose_and_the_whole_course_as_it_is():
     assert len(corpus) > 20
     changed = [text[:80] for text in corpus if scrub_text(text) != text]
     assert not changed, f"the scrubber would alter course text: {changed}"
+
+
+def test_a_reply_in_an_encoding_the_recorder_cannot_decode_is_refused_not_stored():
+    from helpers.recording import RecordingRefused, scrub_response
+
+    reply = {"status": {"code": 200, "message": "OK"}, "headers": {"Content-Encoding": ["zstd"]},
+             "body": {"string": b"\x28\xb5\x2f\xfd..."}}
+    with pytest.raises(RecordingRefused, match="compressed as 'zstd'"):
+        scrub_response(reply)
+    plain = {"status": {"code": 200, "message": "OK"}, "headers": {"content-type": ["application/json"]},
+             "body": {"string": b"{}"}}
+    assert scrub_response(plain)["body"]["string"] == b"{}"
