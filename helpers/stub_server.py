@@ -136,7 +136,8 @@ class StubServer:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.responder = responder
         self._server.received = []
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll lets shutdown() return at once instead of after half a second.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
     @property
     def base_url(self) -> str:
