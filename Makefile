@@ -7,7 +7,7 @@ NB ?=
 # Jupyter refuses to run as root unless told to (containers, cloud shells).
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
-.PHONY: lab test unit notebooks record author outputs models lint clean
+.PHONY: lab test unit notebooks record author outputs models bench fault-matrix lint clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "The course needs Python 3.10 or newer; this is " + sys.version.split()[0])'
@@ -36,6 +36,12 @@ outputs: $(STAMP)
 
 models: $(STAMP)
 	$(BIN)/course models
+
+bench: $(STAMP)
+	$(BIN)/course bench
+
+fault-matrix: $(STAMP)
+	$(BIN)/python -m tests.fault_matrix --write
 
 environment.yml: pyproject.toml
 	$(BIN)/python -m helpers.environment > environment.yml

@@ -7,6 +7,8 @@
                                 exits 1 when one has passed (make test runs it)
     course cost                 what one learner's live run of every notebook costs, from the
                                 recordings' usage and helpers/prices.py
+    course bench [--quick]      speed and cost figures (see helpers/bench.py), also written to
+                                docs/benchmarks.md; --quick skips the two fresh installs
 
 NAME is a lesson like `01_chat_basics` (its solutions notebook comes with it) or a path to a
 notebook; no NAME means every notebook. A recording is replaced only when every cell of its
@@ -257,9 +259,14 @@ def _load_script(name: str):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="course", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("command", choices=["record", "author", "outputs", "models", "cost"])
+    parser.add_argument("command", choices=["record", "author", "outputs", "models", "cost", "bench"])
     parser.add_argument("names", nargs="*", help="lessons such as 01_chat_basics or 01; none means all")
+    parser.add_argument("--quick", action="store_true", help="bench: skip the set-up timings")
     args = parser.parse_args(argv)
+    if args.command == "bench":
+        from .bench import main as bench
+
+        return bench(include_setup=not args.quick)
     if args.command == "models":
         from .currency import course_models, report
 

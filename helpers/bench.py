@@ -1,0 +1,172 @@
+"""`course bench` (`make bench`): the figures that say whether the course is fast and cheap enough.
+
+    replay      median time of one replayed call against the same call to the local stub over HTTP
+    suite       the test suite (nbval over every notebook, and the unit tests) against the floor:
+                nbval over as many empty notebooks, with the same flags
+    set-up      the course's cold set-up (new venv, `pip install -e ".[dev]"`) against a bare
+                `pip install` of the same requirements into a new venv
+    cost        one learner's live run of every notebook: tokens and dollars, from the recordings
+
+It prints a report and writes it, with the machine and the date, to docs/benchmarks.md.
+Everything runs on this machine; the only network use is the package index, for the set-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from . import settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope"]
+NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/sanitize.cfg"]
+
+
+def _timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"course bench: {' '.join(command[:6])} … failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    return time.perf_counter() - started
+
+
+def replay_against_http(calls: int = 40) -> tuple[float, float]:
+    """Median seconds of one chat completion replayed in-process, and of the same call over HTTP to the stub."""
+    from openai import OpenAI
+
+    from . import session
+    from .authoring import Script, chat
+    from .stub_server import StubServer
+
+    def median_call(client: OpenAI) -> float:
+        times = []
+        for _ in range(calls):
+            started = time.perf_counter()
+            client.chat.completions.create(model=settings.DEFAULT_MODEL, messages=messages, max_completion_tokens=64)
+            times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    messages = [{"role": "user", "content": "Say hello in five words."}]
+    with StubServer(Script().add("POST /v1/chat/completions", chat("Hello there, how are you?"))) as stub:
+        over_http = median_call(OpenAI(api_key="sk-bench-fake-key-000000000000", base_url=stub.base_url))
+        folder = Path(tempfile.mkdtemp(prefix="course-bench-"))
+        saved = {name: os.environ.get(name) for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "COURSE_MODE")}
+        old_dir = settings.RECORDINGS_DIR
+        try:
+            settings.RECORDINGS_DIR = folder
+            os.environ.update(OPENAI_API_KEY="sk-bench-fake-key-000000000000", OPENAI_BASE_URL=stub.base_url,
+                              COURSE_MODE="record")
+            session.setup("bench")
+            OpenAI().chat.completions.create(model=settings.DEFAULT_MODEL, messages=messages,
+                                             max_completion_tokens=64)
+            session.stop()
+            settings.staging_path("bench").rename(settings.recording_path("bench"))
+            os.environ.update(COURSE_MODE="replay", OPENAI_BASE_URL="http://127.0.0.1:9/v1")
+            session.setup("bench")
+            replayed = median_call(OpenAI())
+        finally:
+            session.stop()
+            settings.RECORDINGS_DIR = old_dir
+            for name, value in saved.items():
+                os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+            shutil.rmtree(folder, ignore_errors=True)
+    return replayed, over_http
+
+
+def suite_against_floor() -> tuple[float, float, int]:
+    """Seconds for the course's suite and for nbval over as many empty notebooks (same flags)."""
+    root = settings.REPO_ROOT
+    notebooks = sorted(p for folder in settings.NOTEBOOK_DIRS for p in (root / folder).glob("[0-9][0-9]_*.ipynb"))
+    with tempfile.TemporaryDirectory(prefix="course-floor-") as folder:
+        for index in range(len(notebooks)):
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+            nbformat.write(nb, Path(folder) / f"{index:02d}_empty.ipynb")
+        sanitize = str(root / "tests" / "sanitize.cfg")
+        floor = _timed([*PYTEST, *NBVAL[:3], sanitize, folder], cwd=root)
+    suite = _timed([*PYTEST, *NBVAL, "tests", "notebooks", "solutions"], cwd=root, env={"COURSE_MODE": "replay"})
+    return suite, floor, len(notebooks)
+
+
+def setup_against_bare_pip() -> tuple[float, float]:
+    """Seconds for the course's cold set-up, and for a bare pip install of the same requirements."""
+    root = settings.REPO_ROOT
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = project["dependencies"] + project["optional-dependencies"]["dev"]
+    with tempfile.TemporaryDirectory(prefix="course-setup-") as folder:
+        course_env, bare_env = Path(folder) / "course", Path(folder) / "bare"
+        base = shutil.which("python3") or sys.executable  # the machine's Python, as `make` uses it
+        started = time.perf_counter()
+        _timed([base, "-m", "venv", str(course_env)], cwd=root)
+        _timed([str(course_env / "bin" / "python"), "-m", "pip", "install", "-q", "-e", ".[dev]"], cwd=root)
+        course = time.perf_counter() - started
+        started = time.perf_counter()
+        _timed([base, "-m", "venv", str(bare_env)], cwd=root)
+        _timed([str(bare_env / "bin" / "python"), "-m", "pip", "install", "-q", *requirements], cwd=root)
+        bare = time.perf_counter() - started
+    return course, bare
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        total = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+        memory = f", {int(total.split()[1]) / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration):
+        pass
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+
+
+def run(include_setup: bool = True) -> str:
+    """Measure everything and return the report (markdown)."""
+    from .costs import recording_usage
+
+    lines = [f"Measured {dt.date.today().isoformat()} on {machine()} by `make bench`.", ""]
+    replayed, over_http = replay_against_http()
+    lines += ["| what | figure |", "|---|---|",
+              f"| one replayed call (median of 40) | {replayed * 1000:.1f} ms |",
+              f"| the same call to the local stub over HTTP | {over_http * 1000:.1f} ms |"]
+    suite, floor, count = suite_against_floor()
+    lines += [f"| test suite: unit tests and nbval over {count} notebooks (`-n 2`) | {suite:.1f} s |",
+              f"| floor: nbval over {count} empty notebooks, same flags | {floor:.1f} s |",
+              f"| suite / floor | {suite / floor:.2f}× |"]
+    if include_setup:
+        course, bare = setup_against_bare_pip()
+        lines += [f"| cold set-up: new venv + `pip install -e \".[dev]\"` | {course:.1f} s |",
+                  f"| bare `pip install` of the same requirements into a new venv | {bare:.1f} s |",
+                  f"| set-up / bare | {course / bare:.2f}× |"]
+    calls = [call for path in sorted(settings.RECORDINGS_DIR.glob("*.yaml")) for call in recording_usage(path)]
+    tokens_in, tokens_out = sum(c.input for c in calls), sum(c.output for c in calls)
+    dollars = sum(c.dollars for c in calls)
+    lines += [f"| one learner's live run of every notebook | {len(calls)} calls, {tokens_in:,} input and "
+              f"{tokens_out:,} output tokens, US${dollars:.4f} |"]
+    return "\n".join(lines) + "\n"
+
+
+def main(include_setup: bool = True) -> int:
+    report = run(include_setup)
+    print(report)
+    doc = settings.REPO_ROOT / "docs" / "benchmarks.md"
+    from .recording import write_atomically
+
+    write_atomically(doc, "# Benchmarks\n\nThe output of `make bench` (`helpers/bench.py` says what each row "
+                     "measures). Run it again after a change that could make the course slower or dearer.\n\n"
+                     + report)
+    print(f"Written to {doc.relative_to(settings.REPO_ROOT)}.")
+    return 0
