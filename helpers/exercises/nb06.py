@@ -12,50 +12,72 @@ from ..checks import Feedback, exercise
 from ..prices import price_of
 
 # The roles the lesson's validator accepts: the chat format's, with `tool` for tool-use examples.
-CHAT_ROLES = {"system", "user", "assistant", "tool"}
+# A tuple, not a set: a role that is a list or a dict must fail the test, not raise TypeError.
+CHAT_ROLES = ("system", "user", "assistant", "tool")
 MIN_EXAMPLES = 10
 BIGGER_RUN_MODEL = "gpt-4.1-mini-2025-04-14"
 BIGGER_RUN_EXAMPLES = 600
 BIGGER_RUN_EPOCHS = 4
 # type(scope): summary, with the types of the Conventional Commits convention.
 COMMIT_LINE = re.compile(r"^(feat|fix|docs|style|refactor|perf|test|build|ci|chore|revert)(\([\w.-]+\))?!?: \S")
+# What can be wrong with a line: the API's rules and the course's advice, labelled as in the lesson.
+API_RULES = ("utf8", "json", "messages", "role", "missing", "weight")
+ADVICE = ("blank", "empty", "answer")
 
 
 def _blank(content: Any) -> bool:
     return not (content.strip() if isinstance(content, str) else content)
 
 
-def _lines_with_problems(lines: list[str]) -> dict[str, list[int]]:
-    """For each check of the lesson's validator (the API's rules and its advice), the lines that fail it."""
-    found: dict[str, list[int]] = {"json": [], "role": [], "content": [], "weight": [], "answer": []}
-    for number, line in enumerate(lines, start=1):
-        try:
-            example = json.loads(line)
-        except ValueError:
-            found["json"].append(number)
-            continue
-        messages = example.get("messages") if isinstance(example, dict) else None
-        if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
-            found["json"].append(number)
-            continue
-        if any(m.get("role") not in CHAT_ROLES for m in messages):
-            found["role"].append(number)
+def _line_problems(raw: bytes) -> set[str]:
+    """The checks of the lesson's validator that one line of the file fails (a blank line fails only "blank")."""
+    if not raw.strip():
+        return {"blank"}
+    try:
+        example = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return {"utf8"}
+    except (ValueError, RecursionError):
+        return {"json"}
+    messages = example.get("messages") if isinstance(example, dict) else None
+    if not isinstance(messages, list) or not messages or not all(isinstance(m, dict) for m in messages):
+        return {"messages"}
+    found = set()
+    for m in messages:
+        content = m.get("content")
+        if m.get("role") not in CHAT_ROLES:
+            found.add("role")
         # Content may be absent only on an assistant message that carries tool_calls; blank is advice.
-        if any(
-            _blank(m.get("content")) and not (m.get("content") is None and m.get("role") == "assistant"
-                                               and m.get("tool_calls"))
-            for m in messages
-        ):
-            found["content"].append(number)
-        if any(m.get("role") == "assistant" and m.get("weight", 1) not in (0, 1) for m in messages):
-            found["weight"].append(number)
-        if messages[-1].get("role") != "assistant":
-            found["answer"].append(number)
+        if content is None and not (m.get("role") == "assistant" and m.get("tool_calls")):
+            found.add("missing")
+        elif content is not None and _blank(content):
+            found.add("empty")
+        if m.get("role") == "assistant" and m.get("weight", 1) not in (0, 1):
+            found.add("weight")
+    if messages[-1].get("role") != "assistant":
+        found.add("answer")
     return found
 
 
-def _where(numbers: list[int]) -> str:
-    return ", ".join(str(n) for n in numbers)
+def _lines_with_problems(raw_lines: list[bytes]) -> tuple[dict[str, list[int]], int]:
+    """For each check of the lesson's validator, the lines that fail it; and the number of valid examples."""
+    found: dict[str, list[int]] = {key: [] for key in API_RULES + ADVICE}
+    valid = 0
+    for number, raw in enumerate(raw_lines, start=1):
+        problems = _line_problems(raw)
+        for key in problems:
+            found[key].append(number)
+        valid += "blank" not in problems and not problems.intersection(API_RULES)
+    return found, valid
+
+
+def _where(numbers: list[int], shown: int = 5) -> str:
+    """'line 4', 'lines 2, 6', or the first few and a count: a hint stays one short line however big the file."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    listed = ", ".join(str(n) for n in numbers[:shown])
+    rest = len(numbers) - shown
+    return f"lines {listed}" + (f" and {rest:,} more" if rest > 0 else "")
 
 
 @exercise("06.1")
@@ -66,20 +88,32 @@ def fix_training_file(path: Any) -> Feedback:
     if not fb.expect(file is not None and file.is_file(), "the file exists",
                      "pass draft_path, the file the exercise cell writes"):
         return fb
-    lines = file.read_text(encoding="utf-8").splitlines()
-    found = _lines_with_problems(lines)
-    fb.expect(not found["json"], "every line is a JSON object with a 'messages' list",
-              f"line {_where(found['json'])} is not valid JSON yet: count its brackets and braces")
+    # Bytes, split line by line: a byte that is not UTF-8 is one line's problem, not a crash.
+    found, valid = _lines_with_problems(file.read_bytes().splitlines())
+    # Hints name line numbers only, never the file's text, so they stay short whatever the file holds.
+    unreadable = [
+        (found["utf8"], "not UTF-8 text; write the file with encoding=\"utf-8\""),
+        (found["json"], "not valid JSON yet; count its brackets, braces and quotes"),
+        (found["messages"], "JSON, but not an object with a non-empty 'messages' list"),
+    ]
+    fb.expect(not any(numbers for numbers, _ in unreadable),
+              "every line is UTF-8 text: a JSON object with a 'messages' list",
+              next((f"{_where(numbers)}: {hint}" for numbers, hint in unreadable if numbers), ""))
+    fb.expect(not found["blank"], "no line is blank",
+              f"{_where(found['blank'])}: blank; delete blank lines, they are not examples")
     fb.expect(not found["role"], "every message has a role of the chat format",
-              f"line {_where(found['role'])} still has a role the chat format does not have")
-    fb.expect(not found["content"], "every message has some text (or, for an assistant, tool_calls)",
-              f"line {_where(found['content'])} still has an empty message: write the answer you want learned")
+              f"{_where(found['role'])}: a role the chat format does not have")
+    fb.expect(not (found["missing"] or found["empty"]),
+              "every message has some text (or, for an assistant, tool_calls)",
+              f"{_where(sorted(set(found['missing'] + found['empty'])))}: a message with no text; "
+              "give it some (for an answer, the commit message to learn)")
     fb.expect(not found["weight"], "every weight is 0 or 1",
-              f"line {_where(found['weight'])} has a weight other than 0 or 1")
+              f"{_where(found['weight'])}: a weight other than 0 or 1")
     fb.expect(not found["answer"], "every example ends with the assistant's answer",
-              f"line {_where(found['answer'])} asks a question but gives no answer to learn from")
-    fb.expect(len(lines) >= MIN_EXAMPLES, f"it still has at least {MIN_EXAMPLES} examples",
-              "fix the broken examples rather than deleting them: the API needs at least 10")
+              f"{_where(found['answer'])}: no assistant answer at the end; add the commit message to learn")
+    fb.expect(valid >= MIN_EXAMPLES, f"it has at least {MIN_EXAMPLES} valid examples",
+              f"the API needs at least {MIN_EXAMPLES} valid examples and this file has {valid}: "
+              "fix the broken lines rather than deleting them")
     return fb
 
 
