@@ -14,6 +14,7 @@ Everything runs on this machine; the only network use is the package index, for 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import platform
 import shutil
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import nbformat
@@ -71,13 +73,15 @@ def replay_against_http(calls: int = 40) -> tuple[float, float]:
             settings.RECORDINGS_DIR = folder
             os.environ.update(OPENAI_API_KEY="sk-bench-fake-key-000000000000", OPENAI_BASE_URL=stub.base_url,
                               COURSE_MODE="record")
-            session.setup("bench")
+            with redirect_stdout(io.StringIO()):  # the banners are not the point here
+                session.setup("bench")
             OpenAI().chat.completions.create(model=settings.DEFAULT_MODEL, messages=messages,
                                              max_completion_tokens=64)
             session.stop()
             settings.staging_path("bench").rename(settings.recording_path("bench"))
             os.environ.update(COURSE_MODE="replay", OPENAI_BASE_URL="http://127.0.0.1:9/v1")
-            session.setup("bench")
+            with redirect_stdout(io.StringIO()):
+                session.setup("bench")
             replayed = median_call(OpenAI())
         finally:
             session.stop()
