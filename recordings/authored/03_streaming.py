@@ -39,6 +39,8 @@ BROWSER = (
     "are already reading."
 )
 
+# Section 10 sends these two, in this order; in replay its chat box answers exactly these (its hint
+# lists the notebook's `questions`), each time from a fresh conversation.
 STREAMING_Q = "What does streaming change for someone waiting for an answer?"
 EXAMPLE_Q = "Give me an everyday example of that."
 
