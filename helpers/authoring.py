@@ -26,7 +26,6 @@ SNAPSHOTS = {
     "gpt-5.4-nano": "gpt-5.4-nano-2026-03-17",
     "gpt-5.4": "gpt-5.4-2026-03-05",
     "gpt-4.1-mini": "gpt-4.1-mini-2025-04-14",
-    "gpt-4o-mini": "gpt-4o-mini-2024-07-18",
 }
 AUTHORED_AT = 1795219200  # 2026-11-21T00:00:00Z, the day these scripts were first written
 
