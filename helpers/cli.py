@@ -303,9 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         @contextmanager
         def runs(notebook: Path):  # noqa: ANN202
             name = recording_name(notebook)
-            script = _load_script(name)
-            if script is None:
-                raise SystemExit(f"course author: no recordings/authored/{name}.py for {shown(notebook)}.")
+            script = scripts[notebook]
             how = (
                 f"authored for this course in recordings/authored/{name}.py, served by helpers.stub_server on "
                 "127.0.0.1 and captured by `course author`; the requests are the ones the notebook sends"
@@ -313,7 +311,8 @@ def main(argv: list[str] | None = None) -> int:
             with StubServer(script) as stub:
                 yield {"OPENAI_API_KEY": FAKE_KEY, "OPENAI_BASE_URL": stub.base_url, "COURSE_INSTANT_WAITS": "1"}, how
 
-        authored = [nb for nb in notebooks if _load_script(recording_name(nb)) is not None]
+        scripts = {nb: _load_script(recording_name(nb)) for nb in notebooks}
+        authored = [nb for nb in notebooks if scripts[nb] is not None]
         for notebook in sorted(set(notebooks) - set(authored)):
             print(f"• {shown(notebook)}: no recordings/authored/{recording_name(notebook)}.py; skipped.")
         results = [record_group(group, "authored", runs) for group in lesson_groups(authored)]

@@ -16,6 +16,7 @@ import openai
 from .recording import scrub_text
 
 FULL_TRACEBACK = "(The full traceback: run %tb in a new cell.)"
+RUN_FROM_RECORDINGS = "set COURSE_MODE=replay in .env and restart the kernel to run from the recordings."
 
 
 def _where(exc: openai.APIError) -> str:
@@ -29,9 +30,11 @@ def _where(exc: openai.APIError) -> str:
 
 
 def _body_field(exc: openai.APIStatusError, name: str) -> str | None:
+    """A field of the error body; the SDK passes either the whole body or its "error" object."""
     body = exc.body if isinstance(exc.body, dict) else {}
-    value = body.get(name) if name in body else (body.get("error") or {}).get(name) if isinstance(
-        body.get("error"), dict) else None
+    if isinstance(body.get("error"), dict):
+        body = body["error"]
+    value = body.get(name)
     return str(value) if value else None
 
 
@@ -61,7 +64,7 @@ def _explain(exc: BaseException) -> str | None:
         return (
             f"{type(exc).__name__}: no answer from {_where(exc)} in time, after the SDK's retries.\n"
             "The network or the server is slow. Run the cell again in a moment; in a workshop with a bad "
-            "network, set COURSE_MODE=replay in .env and restart the kernel to run from the recordings."
+            f"network, {RUN_FROM_RECORDINGS}"
         )
     if isinstance(exc, openai.APIConnectionError):
         base = os.environ.get("OPENAI_BASE_URL")
@@ -69,7 +72,7 @@ def _explain(exc: BaseException) -> str | None:
             "Check your internet connection (a proxy or firewall may block api.openai.com).")
         return (
             f"{type(exc).__name__}: could not connect to {_where(exc)}.\n{cause}\n"
-            "Or set COURSE_MODE=replay in .env and restart the kernel to run from the recordings."
+            f"Or {RUN_FROM_RECORDINGS}"
         )
     if isinstance(exc, openai.AuthenticationError):
         return (
@@ -81,8 +84,8 @@ def _explain(exc: BaseException) -> str | None:
         if _body_field(exc, "code") == "insufficient_quota":
             return (
                 "RateLimitError (429, insufficient_quota): your account has no credit left, so retrying "
-                "cannot help.\nAdd credit under Billing at https://platform.openai.com, or set "
-                "COURSE_MODE=replay in .env and restart the kernel to run from the recordings."
+                "cannot help.\nAdd credit under Billing at https://platform.openai.com, or "
+                f"{RUN_FROM_RECORDINGS}"
             )
         return (
             "RateLimitError (429): too many requests or tokens per minute for your account; the SDK "
@@ -109,8 +112,8 @@ def _explain(exc: BaseException) -> str | None:
     ):
         return (
             f"{type(exc).__name__} ({exc.status_code}): the API had a problem on its side "
-            "(or is overloaded); the SDK already retried.\nTry again in a minute, or set COURSE_MODE=replay "
-            "in .env and restart the kernel to run from the recordings."
+            "(or is overloaded); the SDK already retried.\nTry again in a minute, or "
+            f"{RUN_FROM_RECORDINGS}"
         )
     if isinstance(exc, openai.APIStatusError):
         return f"{type(exc).__name__} ({exc.status_code}): {_message(exc)}"
