@@ -14,9 +14,8 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
-
-import bpe_openai
 
 from .stub_server import Reply, StubRequest
 
@@ -31,7 +30,17 @@ AUTHORED_AT = 1795219200  # 2026-11-21T00:00:00Z, the day these scripts were fir
 
 # Every model the course uses tokenizes with o200k_base. bpe-openai ships that encoding inside its
 # wheel, so authored usage figures are real token counts even offline (tiktoken would download it).
-_ENCODING = bpe_openai.get_encoding("o200k_base")
+# It is loaded at first use: loading takes most of a second, and a kernel that only runs a
+# lesson's checks never counts a token.
+
+
+@cache
+def _encoding() -> Any:
+    import bpe_openai
+
+    return bpe_openai.get_encoding("o200k_base")
+
+
 # The chat format wraps each message in a few tokens, and the reply is primed with a few more
 # (the counting recipe in the OpenAI cookbook, "How to count tokens with tiktoken").
 TOKENS_PER_MESSAGE = 3
@@ -40,13 +49,13 @@ TOKENS_REPLY_PRIMING = 3
 
 def count_tokens(text: str) -> int:
     """The number of o200k_base tokens in `text`."""
-    return len(_ENCODING.encode(text)) if text else 0
+    return len(_encoding().encode(text)) if text else 0
 
 
 def truncate_tokens(text: str, limit: int) -> str:
     """The first `limit` tokens of `text`, as a model cut off at its token cap would have written them."""
-    tokens = _ENCODING.encode(text)
-    return text if len(tokens) <= limit else _ENCODING.decode(tokens[: max(0, limit)])
+    tokens = _encoding().encode(text)
+    return text if len(tokens) <= limit else _encoding().decode(tokens[: max(0, limit)])
 
 
 def _content_text(content: Any) -> str:
@@ -237,8 +246,8 @@ def token_pieces(text: str) -> list[str]:
     tokens stays whole, in the delta that completes it)."""
     pieces: list[str] = []
     pending = b""
-    for token in _ENCODING.encode(text):
-        pending += _ENCODING.decode_bytes([token])
+    for token in _encoding().encode(text):
+        pending += _encoding().decode_bytes([token])
         try:
             pieces.append(pending.decode("utf-8"))
         except UnicodeDecodeError:
