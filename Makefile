@@ -7,14 +7,14 @@ NB ?=
 # Jupyter refuses to run as root unless told to (containers, cloud shells).
 LAB_FLAGS ?= $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
-.PHONY: lab test unit notebooks record author outputs models bench fault-matrix lint clean
+.PHONY: setup lab test unit notebooks record author outputs models bench fault-matrix lint clean
 
-$(STAMP): pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "The course needs Python 3.10 or newer; this is " + sys.version.split()[0])'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+# helpers/bootstrap.py: new .venv, then `uv sync --locked` (the versions in uv.lock), the course editable.
+$(STAMP): pyproject.toml uv.lock helpers/bootstrap.py
+	$(PYTHON) helpers/bootstrap.py
 	@touch $(STAMP)
+
+setup: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks $(LAB_FLAGS)

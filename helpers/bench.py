@@ -3,8 +3,8 @@
     replay      median time of one replayed call against the same call to the local stub over HTTP
     suite       the test suite (nbval over every notebook, and the unit tests) against the floor:
                 nbval over as many empty notebooks, with the same flags
-    set-up      the course's cold set-up (new venv, `pip install -e ".[dev]"`) against a bare
-                `pip install` of the same requirements into a new venv
+    set-up      the course's cold set-up (`make setup`: new venv, uv installs uv.lock) against a
+                bare `pip install` of the same pinned versions into a new venv, both with empty caches
     cost        one learner's live run of every notebook: tokens and dollars, from the recordings
 
 It prints a report and writes it, with the machine and the date, to docs/benchmarks.md.
@@ -29,11 +29,6 @@ from pathlib import Path
 import nbformat
 
 from . import settings
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadscope"]
 NBVAL = ["--nbval", "--nbval-current-env", "--nbval-sanitize-with", "tests/sanitize.cfg"]
@@ -108,20 +103,23 @@ def suite_against_floor() -> tuple[float, float, int]:
 
 
 def setup_against_bare_pip() -> tuple[float, float]:
-    """Seconds for the course's cold set-up, and for a bare pip install of the same requirements."""
+    """Seconds for the course's cold set-up (helpers/bootstrap.py, as `make setup` runs it), and for a
+    bare `pip install` of the same pinned versions (exported from uv.lock) into a new venv.
+    Both start with empty download caches, so both fetch every wheel from the package index."""
     root = settings.REPO_ROOT
-    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    requirements = project["dependencies"] + project["optional-dependencies"]["dev"]
+    base = shutil.which("python3") or sys.executable  # the machine's Python, as `make` uses it
     with tempfile.TemporaryDirectory(prefix="course-setup-") as folder:
-        course_env, bare_env = Path(folder) / "course", Path(folder) / "bare"
-        base = shutil.which("python3") or sys.executable  # the machine's Python, as `make` uses it
+        work = Path(folder)
+        pins = work / "pins.txt"
+        _timed([sys.executable, "-m", "uv", "export", "--frozen", "--extra", "dev", "--no-emit-project",
+                "--no-hashes", "--quiet", "-o", str(pins)], cwd=root)
+        cold = {"UV_CACHE_DIR": str(work / "uv-cache"), "PIP_NO_CACHE_DIR": "1"}
+        course = _timed([base, str(root / "helpers" / "bootstrap.py"), "--venv", str(work / "course")],
+                        cwd=root, env=cold)
         started = time.perf_counter()
-        _timed([base, "-m", "venv", str(course_env)], cwd=root)
-        _timed([str(course_env / "bin" / "python"), "-m", "pip", "install", "-q", "-e", ".[dev]"], cwd=root)
-        course = time.perf_counter() - started
-        started = time.perf_counter()
-        _timed([base, "-m", "venv", str(bare_env)], cwd=root)
-        _timed([str(bare_env / "bin" / "python"), "-m", "pip", "install", "-q", *requirements], cwd=root)
+        _timed([base, "-m", "venv", str(work / "bare")], cwd=root)
+        _timed([str(work / "bare" / "bin" / "python"), "-m", "pip", "install", "-q", "-r", str(pins)],
+               cwd=root, env=cold)
         bare = time.perf_counter() - started
     return course, bare
 
@@ -152,8 +150,8 @@ def run(include_setup: bool = True) -> str:
               f"| suite / floor | {suite / floor:.2f}× |"]
     if include_setup:
         course, bare = setup_against_bare_pip()
-        lines += [f"| cold set-up: new venv + `pip install -e \".[dev]\"` | {course:.1f} s |",
-                  f"| bare `pip install` of the same requirements into a new venv | {bare:.1f} s |",
+        lines += [f"| cold set-up (`make setup`: new venv, uv installs uv.lock), empty caches | {course:.1f} s |",
+                  f"| bare `pip install` of the same pins into a new venv, empty caches | {bare:.1f} s |",
                   f"| set-up / bare | {course / bare:.2f}× |"]
     calls = [call for path in sorted(settings.RECORDINGS_DIR.glob("*.yaml")) for call in recording_usage(path)]
     tokens_in, tokens_out = sum(c.input for c in calls), sum(c.output for c in calls)

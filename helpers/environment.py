@@ -11,12 +11,8 @@ committed file differs from this output.
 from __future__ import annotations
 
 import sys
+import tomllib
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 from packaging.requirements import Requirement
 
