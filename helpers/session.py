@@ -148,6 +148,7 @@ def _save_after_cell(*_args) -> None:
 
 def _show_short(shell, etype, value, tb, tb_offset=None):
     """A few lines instead of a traceback for the errors a learner can act on; %tb shows the rest."""
+    shell._get_exc_info((etype, value, tb))  # sets sys.last_traceback: what %tb in a later cell shows
     if isinstance(value, RecordingMismatch):
         message = f"{etype.__name__}: {value.explain()}"
     elif isinstance(value, ReplayUnavailable):
@@ -158,8 +159,9 @@ def _show_short(shell, etype, value, tb, tb_offset=None):
         message = None  # the learner's own json.loads: their traceback is the useful one
     else:
         message = errors.explain(value)
-    if message is None:
-        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+    if message is None:  # the full traceback, and a note when another provider's answer is the likely cause
+        current = _active["session"]
+        errors.show_traceback(shell, (etype, value, tb), tb_offset, current.mode if current else None)
         return
     shell._showtraceback(etype, value, [message])
 
@@ -172,7 +174,7 @@ def _install_kernel_hooks() -> None:
         shell = get_ipython()  # type: ignore[name-defined]  # noqa: F821
     except NameError:
         return
-    shown_short = (RecordingMismatch, ReplayUnavailable, SetupError, openai.APIError, json.JSONDecodeError)
+    shown_short = (RecordingMismatch, ReplayUnavailable, SetupError, openai.APIError, *errors.PROVIDER_SHAPED)
     shell.set_custom_exc(shown_short, _show_short)
     shell.events.register("post_run_cell", _save_after_cell)
     _active["hooks"] = True
@@ -213,13 +215,17 @@ def _ask_for_gzip() -> None:
 
 
 def banner(session: Session) -> str:
-    """One line that says how this notebook will get its answers."""
+    """One line that says how this notebook will get its answers, and from which host when it is not OpenAI's.
+
+    The host comes from OPENAI_BASE_URL without any user:password or query (an Azure `?api-key=`).
+    """
     where = ""
     if session.recording is not None:
         recording = session.recording
         inside = recording.is_relative_to(settings.REPO_ROOT)
         where = (recording.relative_to(settings.REPO_ROOT) if inside else recording).as_posix()
     tail = f"model {session.model} · openai {openai.__version__}"
+    base = errors.base_url()
     if session.mode == "replay":
         if session.replies == 1:
             kind = "its one reply is an authored example, not live API output" if session.authored else (
@@ -230,9 +236,23 @@ def banner(session: Session) -> str:
             kind = f"{session.authored} of {session.replies} replies are authored examples, the rest real"
         else:
             kind = f"all {session.replies} replies are real API output"
-        return f"replay mode: responses come from {where} ({kind}); add OPENAI_API_KEY to .env to run live · {tail}"
+        against = f" against {base.host} (OPENAI_BASE_URL)" if base and base.host and not base.openai else ""
+        return (f"replay mode: responses come from {where} ({kind}); add OPENAI_API_KEY to .env to run live"
+                f"{against} · {tail}")
+    if base is not None and base.host is None:
+        return f"{session.mode} mode: {errors.BAD_BASE_URL} · {tail}"
+    if base is None or base.host == "api.openai.com":
+        server = ""
+    elif base.openai:
+        server = f"the OpenAI API at {base.host} (OPENAI_BASE_URL)"
+    else:
+        server = f"{base.host} (OPENAI_BASE_URL)"
     if session.mode == "record":
-        return f"record mode: live responses are being saved to {where} · {tail}"
+        source = f" from {server}" if server else ""
+        return f"record mode: live responses{source} are being saved to {where} · {tail}"
+    if base is not None and server:
+        versus = "" if base.openai else ", not api.openai.com"
+        return f"live mode: requests go to {server}{versus}; your key is never shown · {tail}"
     return f"live mode: requests go to the OpenAI API with your key (never shown) · {tail}"
 
 
