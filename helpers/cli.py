@@ -1,18 +1,24 @@
-"""`course`: the maintainers' commands (also behind `make record`, `make author`, `make outputs`).
+"""`course`: the maintainers' and instructors' commands (also behind `make record`, `make author`, `make outputs`).
 
     course record  [NAME ...]   run notebooks live with your key and save their recordings
     course author  [NAME ...]   rebuild authored recordings from recordings/authored/NAME.py
     course outputs [NAME ...]   re-run notebooks in replay mode and store their outputs
     course models               every model the recordings use, with its announced shutdown date;
                                 exits 1 when one has passed (make test runs it)
-    course cost                 what one learner's live run of every notebook costs, from the
-                                recordings' usage and helpers/prices.py
+    course cost [--learners N]  what one learner's live run of every notebook costs, from the
+                                recordings' usage and helpers/prices.py; with N, for a room of N
+    course check   [NAME ...]   the pre-workshop check: run notebooks live with your key into a
+                                temporary folder and report, per notebook, passed or failed, what
+                                drifted from the shipped recording, tokens and dollars; exits 1 if
+                                a notebook failed (drift alone is a warning). Without NAME it leaves
+                                out the lesson that starts a fine-tuning job (06): name it to check it
     course bench [--quick]      speed and cost figures (see helpers/bench.py), also written to
                                 docs/benchmarks.md; --quick skips the two fresh installs
 
 NAME is a lesson like `01_chat_basics` (its solutions notebook comes with it) or a path to a
 notebook; no NAME means every notebook. A recording is replaced only when every cell of its
 notebook ran without error: a failed or interrupted run leaves the previous file as it was.
+`course check` never writes to recordings/ or to the notebooks.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import datetime as dt
 import importlib.util
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, contextmanager
@@ -34,7 +41,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from . import settings
-from .recording import load_recording, save_recording, write_atomically
+from .recording import load_recording, save_recording, scrub_text, write_atomically
 from .stub_server import PROVENANCE_HEADER, StubServer
 
 FAKE_KEY = "sk-authoring-fake-key-000000000000"
@@ -245,6 +252,126 @@ def store_outputs(notebooks: list[Path]) -> bool:
     return ok
 
 
+def short_error(exc: CellExecutionError, secrets: tuple[str, ...] = ()) -> str:
+    """The failing cell's exception in one line: its type and the first line of its message, no key."""
+    first = next((line.strip() for line in str(exc.evalue).splitlines() if line.strip()), "")
+    text = f"{exc.ename}: {first}" if first else str(exc.ename)
+    return scrub_text(text if len(text) <= 160 else text[:159] + "…", secrets)
+
+
+@contextmanager
+def recordings_in(folder: Path):  # noqa: ANN201
+    """Record into `folder` instead of recordings/: here, and in the kernels started meanwhile (their env)."""
+    saved = settings.RECORDINGS_DIR
+    settings.RECORDINGS_DIR = folder
+    try:
+        yield {"COURSE_RECORDINGS_DIR": str(folder)}
+    finally:
+        settings.RECORDINGS_DIR = saved
+
+
+def _run_live(notebook: Path, folder: Path, key: str) -> tuple[str | None, dict | None, tuple[int, int, float]]:
+    """Run one notebook in record mode into `folder`: its short error (None when every cell ran), what it
+    recorded (None when it sent nothing) and what that cost (calls, tokens, dollars with any training).
+    The recording is deleted before returning, a failed run's partial one too: it is never used."""
+    from .costs import recording_usage, training_runs
+
+    error = None
+    with recordings_in(folder) as env:
+        live = settings.staging_path(recording_name(notebook))
+        try:
+            execute(notebook, "record", env)
+        except CellExecutionError as exc:
+            error = short_error(exc, (key,))
+        except Exception as exc:  # the kernel died or a cell timed out: a failure of this notebook
+            error = scrub_text(f"{type(exc).__name__}: {str(exc).strip().splitlines()[0][:140]}", (key,))
+        except BaseException:
+            live.unlink(missing_ok=True)
+            print(f"✗ {shown(notebook)}: interrupted; nothing was written outside the temporary folder.")
+            raise
+    if not live.exists():
+        return error, None, (0, 0, 0.0)
+    calls = recording_usage(live)
+    dollars = sum(c.dollars for c in calls) + sum(run.dollars for run in training_runs(live))
+    data = load_recording(live)
+    live.unlink()
+    return error, data, (len(calls), sum(c.input + c.output for c in calls), dollars)
+
+
+def starts_training(notebook: Path) -> bool:
+    """Whether a notebook's shipped recording follows a fine-tuning job to the end (lesson 06)."""
+    from .costs import training_runs
+
+    shipped = settings.recording_path(recording_name(notebook))
+    return shipped.is_file() and bool(training_runs(shipped))
+
+
+def check_notebooks(notebooks: list[Path], key: str, named: bool = True) -> bool:
+    """`course check`: run each notebook live into a temporary folder; per notebook print passed or failed,
+    its drift from the shipped recording, its tokens and dollars; then a total. True when none failed.
+
+    A lesson whose recording runs a fine-tuning job is checked only when named (`named=True`): live, it
+    starts a real training job, billed per trained token, and waits minutes to an hour for it.
+    """
+    from .drift import compare
+
+    training = {nb.stem for nb in notebooks if starts_training(nb)}
+    if not named:
+        for stem in sorted(training):
+            print(f"• {stem}: left out, because run live it starts a real fine-tuning job, billed per trained token, "
+                  f"and waits for it (minutes to an hour).\n  To check it too: course check {stem[:2]}")
+        notebooks = [nb for nb in notebooks if nb.stem not in training]
+    base = os.environ.get("OPENAI_BASE_URL")
+    where = f"{urlsplit(base).hostname} (OPENAI_BASE_URL)" if base else "the OpenAI API"
+    print(f"course check: {len(notebooks)} notebook{'s' * (len(notebooks) != 1)} run live against {where} with "
+          "your key, into a temporary folder;\nrecordings/ and the notebooks' stored outputs stay as they are.")
+    if named and training:
+        print(f"  Note: {', '.join(sorted(training))} starts a real fine-tuning job, billed per trained token, and "
+              "waits for it (minutes to an hour). Ctrl-C stops the check.")
+    totals = {"failed": 0, "calls": 0, "tokens": 0, "dollars": 0.0}
+    drifted: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="course-check-") as folder:
+        for notebook in notebooks:
+            error, data, (calls, tokens, dollars) = _run_live(notebook, Path(folder), key)
+            totals["failed"] += error is not None
+            verdict = f"✗ {shown(notebook)}: failed: {error}" if error else f"✓ {shown(notebook)}: passed"
+            if data is None:
+                print(f"{verdict} · made no API request")
+                continue
+            shipped = settings.recording_path(recording_name(notebook))
+            drift = compare(load_recording(shipped), data, finished=error is None) if shipped.is_file() else None
+            said = "no shipped recording to compare with" if drift is None else drift.summary()
+            print(f"{verdict} · {said} · {calls} call{'s' * (calls != 1)}, {tokens:,} tokens, ${dollars:.4f}")
+            for line in drift.details() if drift else []:
+                print(f"    {line}")
+            drifted += [notebook] if drift else []
+            totals["calls"] += calls
+            totals["tokens"] += tokens
+            totals["dollars"] += dollars
+    failed = totals["failed"]
+    print(f"total: {len(notebooks) - failed} passed, {failed} failed · {totals['calls']} calls, "
+          f"{totals['tokens']:,} tokens, ${totals['dollars']:.4f} spent")
+    if drifted:
+        rerecord = "; ".join(f"make record NB={stem}" for stem in dict.fromkeys(nb.stem for nb in drifted))
+        print(f"Drift in {len(drifted)} notebook{'s' * (len(drifted) != 1)} is a warning, not a failure: learners "
+              "in replay mode see the shipped replies, live learners see the API's.\n"
+              f"To ship what the API says now (maintainers, with a key): {rerecord}")
+    if failed:
+        print("A notebook that failed here can fail for live learners too: run it again, fix it, or plan to run the "
+              "room in replay (docs/instructor-guide.md, \"When the API misbehaves\").")
+    return failed == 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of learners: give a whole number, 1 or more.")
+    return number
+
+
 def _load_script(name: str):
     path = settings.RECORDINGS_DIR / "authored" / f"{name}.py"
     if not path.exists():
@@ -257,12 +384,21 @@ def _load_script(name: str):
     return module.script
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The `course` command line, checked: argparse exits with a message for anything it does not take."""
     parser = argparse.ArgumentParser(prog="course", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    parser.add_argument("command", choices=["record", "author", "outputs", "models", "cost", "bench"])
+    parser.add_argument("command", choices=["record", "author", "outputs", "models", "cost", "bench", "check"])
     parser.add_argument("names", nargs="*", help="lessons such as 01_chat_basics or 01; none means all")
     parser.add_argument("--quick", action="store_true", help="bench: skip the set-up timings")
+    parser.add_argument("--learners", type=_positive_int, metavar="N", help="cost: the figures for a room of N")
     args = parser.parse_args(argv)
+    if args.learners is not None and args.command != "cost":
+        parser.error(f"--learners goes with `course cost`, not `course {args.command}`.")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     if args.command == "bench":
         from .bench import main as bench
 
@@ -275,23 +411,36 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if expired else 0
     if args.command == "cost":
         from .costs import report as cost_report
+        from .costs import room_report
 
-        print(cost_report(settings.RECORDINGS_DIR))
+        folder = settings.RECORDINGS_DIR
+        print(cost_report(folder) if args.learners is None else room_report(folder, args.learners))
         return 0
     notebooks = find_notebooks(args.names)
 
     if args.command == "outputs":
         return 0 if store_outputs(notebooks) else 1
 
-    if args.command == "record":
+    if args.command in ("record", "check"):
         from dotenv import load_dotenv
 
-        from .session import find_key
+        from .session import SetupError, find_key
 
         load_dotenv(settings.REPO_ROOT / ".env", override=False)
-        if not find_key():
-            print("course record: no OPENAI_API_KEY in the environment or .env; recording needs a real key.")
+        try:
+            key = find_key()
+        except SetupError as exc:
+            print(f"course {args.command}: {exc}")
             return 2
+        if not key:
+            print(f"course {args.command}: no OPENAI_API_KEY in the environment or .env; "
+                  + ("recording needs a real key." if args.command == "record" else
+                     "the check runs every notebook live and needs a real key."))
+            return 2
+    if args.command == "check":
+        return 0 if check_notebooks(notebooks, key, named=bool(args.names)) else 1
+
+    if args.command == "record":
         how = "recorded live from the OpenAI API by `course record`"
 
         @contextmanager

@@ -1,10 +1,11 @@
 """What a recording's calls would cost live: usage read from the recorded replies, priced from the table.
 
 `course cost` prints it per recording and for the whole course (one learner running every lesson
-and solution once). Streamed replies without a usage block are counted from the stream itself:
-one token per content delta, and the request's prompt counted with the o200k_base tokenizer.
-Built-in tool calls (web search) are added at their per-call price. Fine-tuning training is not
-included: lesson 06 prices its job before starting it.
+and solution once); `course cost --learners N` adds the figure for a room of N. Streamed replies
+without a usage block are counted from the stream itself: one token per content delta, and the
+request's prompt counted with the o200k_base tokenizer. Built-in tool calls (web search) are added
+at their per-call price. Fine-tuning training is billed apart, per trained token: the reports
+price the job a recording ran (lesson 06's) on a line of its own, outside the total.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .prices import TOOL_CALL_PRICES, price_of
+from .prices import PRICES_AS_OF, PRICES_SOURCE, TOOL_CALL_PRICES, price_of
 from .recording import load_recording
 
 
@@ -108,6 +109,52 @@ def recording_usage(path: Path) -> list[CallUsage]:
     return calls
 
 
+@dataclass
+class TrainingRun:
+    """A fine-tuning job a recording saw finish: its base model and the tokens it was billed for."""
+
+    job: str
+    model: str
+    trained_tokens: int
+
+    @property
+    def dollars(self) -> float:
+        price = price_of(self.model)
+        if price.training is None:
+            raise KeyError(f"helpers/prices.py has no training price for {self.model!r} (as of {PRICES_AS_OF}).")
+        return self.trained_tokens * price.training / 1_000_000
+
+
+def training_runs(path: Path) -> list[TrainingRun]:
+    """The fine-tuning jobs one recording followed to `succeeded`, with their `trained_tokens`."""
+    runs: dict[str, TrainingRun] = {}
+    for interaction in load_recording(path).get("interactions") or []:
+        text = interaction["response"]["body"].get("string", "")
+        try:
+            job = json.loads(text) if isinstance(text, str) and text.lstrip().startswith("{") else None
+        except ValueError:
+            continue
+        if (isinstance(job, dict) and job.get("object") == "fine_tuning.job" and job.get("status") == "succeeded"
+                and isinstance(job.get("trained_tokens"), int)):
+            runs[job["id"]] = TrainingRun(job["id"], job["model"], job["trained_tokens"])
+    return list(runs.values())
+
+
+def training_note(folder: Path, learners: int = 1) -> list[str]:
+    """The line that prices the recorded training jobs, which the totals leave out; none without a job."""
+    lines = []
+    for path in sorted(folder.glob("*.yaml")):
+        for run in training_runs(path):
+            price = price_of(run.model).training
+            room = f", ${run.dollars * learners:.4f} for {learners} learners if each starts one" if learners > 1 else ""
+            lines.append(
+                f"Not in the total: {path.stem}'s fine-tuning job bills training apart, ${price:.2f} per million "
+                f"trained tokens of {run.model}; the recorded job trained {run.trained_tokens:,} tokens: "
+                f"${run.dollars:.4f} a learner{room}."
+            )
+    return lines
+
+
 def report(folder: Path) -> str:
     """The table `course cost` prints: tokens and dollars per recording, and the total."""
     lines = [f"{'recording':<32} {'calls':>5} {'input':>8} {'cached':>7} {'output':>7} {'reasoning':>9} "
@@ -123,4 +170,29 @@ def report(folder: Path) -> str:
             f"{sum(c.web_searches for c in calls):>8} {dollars:>8.4f}"
         )
     lines.append(f"{'one learner, every notebook once':<32} {total:>{5 + 8 + 7 + 7 + 9 + 8 + 8 + 6}.4f}")
-    return "\n".join(lines)
+    return "\n".join(lines + training_note(folder))
+
+
+def room_report(folder: Path, learners: int) -> str:
+    """The table `course cost --learners N` prints: per recording, one learner's tokens and dollars and N's."""
+    if learners < 1:
+        raise ValueError(f"learners must be 1 or more, not {learners}.")
+    room = f"{learners} learner{'s' * (learners != 1)}"
+    lines = [
+        "What a live run of every notebook costs, from the recordings' usage and helpers/prices.py.",
+        f"Prices as of {PRICES_AS_OF}, from {PRICES_SOURCE}.",
+        "",
+        f"{'recording':<32} {'calls':>5} {'tokens':>8} {'US$ a learner':>15} {'US$ for ' + room:>20}",
+    ]
+    calls_total = tokens_total = 0
+    total = 0.0
+    for path in sorted(folder.glob("*.yaml")):
+        calls = recording_usage(path)
+        tokens = sum(c.input + c.output for c in calls)
+        dollars = sum(call.dollars for call in calls)
+        calls_total, tokens_total, total = calls_total + len(calls), tokens_total + tokens, total + dollars
+        lines.append(f"{path.stem:<32} {len(calls):>5} {tokens:>8,} {dollars:>15.4f} {dollars * learners:>20.4f}")
+    lines.append(f"{'every notebook once':<32} {calls_total:>5} {tokens_total:>8,} {total:>15.4f} "
+                 f"{total * learners:>20.4f}")
+    lines.append("Tokens are input plus output (reasoning included); each learner runs each notebook once.")
+    return "\n".join(lines + training_note(folder, learners))
