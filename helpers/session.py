@@ -40,6 +40,7 @@ class Session:
     recording: Path | None = None
     replies: int = 0
     authored: int = 0
+    has_key: bool = False  # a key was found, and replay was chosen anyway (COURSE_MODE=replay)
 
 
 _active: dict = {"context": None, "cassette": None, "session": None, "hooks": False}
@@ -237,8 +238,9 @@ def banner(session: Session) -> str:
         else:
             kind = f"all {session.replies} replies are real API output"
         against = f" against {base.host} (OPENAI_BASE_URL)" if base and base.host and not base.openai else ""
-        return (f"replay mode: responses come from {where} ({kind}); add OPENAI_API_KEY to .env to run live"
-                f"{against} · {tail}")
+        to_run_live = ("remove COURSE_MODE=replay from .env (or the environment) to run live" if session.has_key
+                       else "add OPENAI_API_KEY to .env to run live")
+        return f"replay mode: responses come from {where} ({kind}); {to_run_live}{against} · {tail}"
     if base is not None and base.host is None:
         return f"{session.mode} mode: {errors.BAD_BASE_URL} · {tail}"
     if base is None or base.host == "api.openai.com":
@@ -283,6 +285,9 @@ def _block_requests(reason: str) -> None:
 
 
 def _setup(notebook: str) -> str:
+    from .colab import prepare  # here, not at the top: `python -m helpers.colab` imports helpers first
+
+    prepare(notebook)  # on Colab: the course's recordings and pictures beside the notebook
     load_env_file()
     key = find_key()
     mode = choose_mode(key)
@@ -333,7 +338,7 @@ def _setup(notebook: str) -> str:
                 print(f"Note: the lesson runs, but worked exercise answers will not replay: {exc}")
     _install_kernel_hooks()
 
-    session = Session(notebook, mode, model, recording, replies, authored)
+    session = Session(notebook, mode, model, recording, replies, authored, has_key=bool(key))
     _active["session"] = session
     print(banner(session))
     return model

@@ -202,3 +202,11 @@ def test_a_broken_solutions_recording_leaves_the_lesson_working(course, capsys):
     import openai
 
     assert openai.OpenAI().models.list().data == []
+
+
+def test_replay_chosen_with_a_key_says_how_to_go_live(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    forced = session.Session("01_x", "replay", "m", tmp_path / "r.yaml", replies=1, has_key=True)
+    keyless = session.Session("01_x", "replay", "m", tmp_path / "r.yaml", replies=1)
+    assert "remove COURSE_MODE=replay" in session.banner(forced)
+    assert "add OPENAI_API_KEY to .env" in session.banner(keyless)
