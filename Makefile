@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml uv.lock helpers/bootstrap.py
 setup: $(STAMP)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks $(LAB_FLAGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks --ContentsManager.allow_hidden=True $(LAB_FLAGS)
 
 test: $(STAMP)
 	$(BIN)/ruff check helpers tests recordings/authored imgs
@@ -51,3 +51,10 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# Every notebook in a real browser: JupyterLab on 127.0.0.1 driven by headless Chromium (the system's
+# `chromium`; Playwright downloads nothing), then lesson 03's chat box. Screenshots: build/browser/.
+.PHONY: test-browser
+test-browser: $(STAMP)
+	@$(BIN)/python -c 'import playwright' 2>/dev/null || $(PYTHON) helpers/bootstrap.py --extra dev --extra browser
+	COURSE_MODE=replay $(BIN)/python -m tests.browser
