@@ -87,19 +87,31 @@ def replay_against_http(calls: int = 40) -> tuple[float, float]:
     return replayed, over_http
 
 
-def suite_against_floor() -> tuple[float, float, int]:
-    """Seconds for the course's suite and for nbval over as many empty notebooks (same flags)."""
+def _notebooks_running(source: str, count: int, folder: Path) -> Path:
+    for index in range(count):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nbformat.write(nb, folder / f"{index:02d}_floor.ipynb")
+    return folder
+
+
+def suite_against_floor() -> dict[str, float]:
+    """Seconds, same pytest flags for all: the whole suite; nbval over the course's notebooks alone;
+    nbval over as many notebooks that only `import openai`; and the floor, as many empty notebooks."""
     root = settings.REPO_ROOT
     notebooks = sorted(p for folder in settings.NOTEBOOK_DIRS for p in (root / folder).glob("[0-9][0-9]_*.ipynb"))
+    nbval = [*NBVAL[:3], str(root / "tests" / "sanitize.cfg")]
+    replay = {"COURSE_MODE": "replay"}
+    times = {"count": float(len(notebooks))}
     with tempfile.TemporaryDirectory(prefix="course-floor-") as folder:
-        for index in range(len(notebooks)):
-            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
-            nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-            nbformat.write(nb, Path(folder) / f"{index:02d}_empty.ipynb")
-        sanitize = str(root / "tests" / "sanitize.cfg")
-        floor = _timed([*PYTEST, *NBVAL[:3], sanitize, folder], cwd=root)
-    suite = _timed([*PYTEST, *NBVAL, "tests", "notebooks", "solutions"], cwd=root, env={"COURSE_MODE": "replay"})
-    return suite, floor, len(notebooks)
+        empty, imports = Path(folder) / "empty", Path(folder) / "imports"
+        empty.mkdir(), imports.mkdir()
+        times["floor"] = _timed([*PYTEST, *nbval, str(_notebooks_running("pass", len(notebooks), empty))], cwd=root)
+        times["imports"] = _timed([*PYTEST, *nbval, str(_notebooks_running("import openai", len(notebooks), imports))],
+                                  cwd=root)
+    times["notebooks"] = _timed([*PYTEST, *nbval, "notebooks", "solutions"], cwd=root, env=replay)
+    times["suite"] = _timed([*PYTEST, *nbval, "tests", "notebooks", "solutions"], cwd=root, env=replay)
+    return times
 
 
 def setup_against_bare_pip() -> tuple[float, float]:
@@ -144,10 +156,13 @@ def run(include_setup: bool = True) -> str:
     lines += ["| what | figure |", "|---|---|",
               f"| one replayed call (median of 40) | {replayed * 1000:.1f} ms |",
               f"| the same call to the local stub over HTTP | {over_http * 1000:.1f} ms |"]
-    suite, floor, count = suite_against_floor()
-    lines += [f"| test suite: unit tests and nbval over {count} notebooks (`-n 2`) | {suite:.1f} s |",
+    times = suite_against_floor()
+    count, floor = int(times["count"]), times["floor"]
+    lines += [f"| test suite: unit tests and nbval over {count} notebooks (`-n 2`) | {times['suite']:.1f} s |",
               f"| floor: nbval over {count} empty notebooks, same flags | {floor:.1f} s |",
-              f"| suite / floor | {suite / floor:.2f}× |"]
+              f"| suite / floor | {times['suite'] / floor:.2f}× |",
+              f"| of which: nbval over the {count} notebooks alone / floor | {times['notebooks'] / floor:.2f}× |",
+              f"| of which: {count} notebooks that only `import openai` / floor | {times['imports'] / floor:.2f}× |"]
     if include_setup:
         course, bare = setup_against_bare_pip()
         lines += [f"| cold set-up (`make setup`: new venv, uv installs uv.lock), empty caches | {course:.1f} s |",

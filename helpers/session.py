@@ -238,8 +238,12 @@ def banner(session: Session) -> str:
         else:
             kind = f"all {session.replies} replies are real API output"
         against = f" against {base.host} (OPENAI_BASE_URL)" if base and base.host and not base.openai else ""
-        to_run_live = ("remove COURSE_MODE=replay from .env (or the environment) to run live" if session.has_key
-                       else "add OPENAI_API_KEY to .env to run live")
+        if session.has_key:
+            to_run_live = "remove COURSE_MODE=replay from .env (or the environment) to run live"
+        elif "google.colab" in sys.modules:
+            to_run_live = "add OPENAI_API_KEY to Colab's Secrets (the key icon), let this notebook read it, to run live"
+        else:
+            to_run_live = "add OPENAI_API_KEY to .env to run live"
         return f"replay mode: responses come from {where} ({kind}); {to_run_live}{against} · {tail}"
     if base is not None and base.host is None:
         return f"{session.mode} mode: {errors.BAD_BASE_URL} · {tail}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -69,6 +70,17 @@ class EchoAPI:
                           "created_at": 1700000000, "training_file": "file-1", "hyperparameters": {},
                           "result_files": [], "seed": 1, "organization_id": FAKE_ORG})
         return Reply({"error": {"message": "not found"}}, status=404)
+
+
+@pytest.fixture(autouse=True)
+def environment_put_back() -> Iterator[None]:
+    """Every test leaves os.environ as it found it: setup() loads .env files into it, and the kernels
+    nbval starts later in the same worker inherit whatever a test left behind."""
+    saved = dict(os.environ)
+    yield
+    for name in set(os.environ) - set(saved):
+        del os.environ[name]
+    os.environ.update(saved)
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import cli, settings
+from helpers import cli, colab, settings
 from helpers.recording import SECRET_PATTERNS, load_recording
 
 NOTEBOOKS = cli.find_notebooks([])
-LESSONS = [nb for nb in NOTEBOOKS if nb.parent.name == "notebooks"]
 SETUP_CALL = re.compile(r"""helpers\.setup\(\s*["']([^"']+)["']\s*\)""")
 
 
@@ -43,13 +42,15 @@ def test_stored_outputs_show_replay_and_no_errors(notebook):
         assert all(out.output_type != "error" for out in cell.outputs), f"{rel(notebook)} stores an error"
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=rel)
-def test_lesson_has_badges_to_itself_and_a_solutions_notebook(lesson):
-    head = nbformat.read(lesson, as_version=4).cells[0].source
-    path = rel(lesson)
-    assert f"colab.research.google.com/github/openai-api-workshop/course/blob/main/{path}" in head
-    assert f"mybinder.org/v2/gh/openai-api-workshop/course/main?urlpath=lab/tree/{path}" in head
-    assert (settings.REPO_ROOT / "solutions" / lesson.name).is_file()
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=rel)
+def test_notebook_has_badges_to_itself_and_a_lesson_has_solutions(notebook):
+    head = next(cell for cell in nbformat.read(notebook, as_version=4).cells if cell.cell_type == "markdown").source
+    assert colab.notebook_badges(rel(notebook)) in head, (
+        f"{rel(notebook)}: its Colab and Binder badges must open it at {settings.COURSE_REF} of "
+        f"{settings.PUBLIC_REPOSITORY}: run `python -m helpers.colab`"
+    )
+    if notebook.parent.name == "notebooks":
+        assert (settings.REPO_ROOT / "solutions" / notebook.name).is_file()
 
 
 RECORDINGS = sorted(settings.RECORDINGS_DIR.glob("*.yaml"))
