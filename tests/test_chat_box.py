@@ -9,13 +9,11 @@ read from the widget state the run records.
 
 from __future__ import annotations
 
-import json
-
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from helpers import settings
+
+from .tools import run_with_probe
 
 LESSON = settings.REPO_ROOT / "notebooks" / "03_streaming.ipynb"
 NOT_RECORDED = (
@@ -41,28 +39,10 @@ print("\\nPROBE", json.dumps(found))
 """
 
 
-def _ignore_widget_comms(msg: dict) -> None:
-    """No frontend here. Left to itself, nbclient mimics the Output widget by sending updates on the
-    shell channel while it waits there for the cell's reply; in some runs here that reply came
-    a whole cell timeout late (600 s with `course`'s settings). Ignoring widget comms avoids it."""
-
-
 @pytest.fixture(scope="module")
 def run() -> tuple[dict, str, dict]:
-    """Run All on the lesson in replay, then the probe: its findings, the box's printed text, the widgets."""
-    nb = nbformat.read(LESSON, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
-    client = NotebookClient(nb, timeout=30, startup_timeout=30, kernel_name="python3",
-                            resources={"metadata": {"path": str(LESSON.parent)}})
-    client.comm_open_handlers = {"jupyter.widget": _ignore_widget_comms}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(settings.MODE_VARIABLE, "replay")
-        patch.setenv("OPENAI_API_KEY", "")  # the kernel inherits this environment
-        client.execute()
-    printed = "".join(out.get("text", "") for out in nb.cells[-1].outputs if out.output_type == "stream")
-    shown, _, found = printed.rpartition("\nPROBE ")
-    widgets = dict(client.widget_state)
-    return json.loads(found), shown, widgets
+    """Run All on the lesson in replay, then the probe: its findings, what it printed, the widgets."""
+    return run_with_probe(LESSON, PROBE)
 
 
 def _widgets(widgets: dict, model: str) -> list[dict]:

@@ -29,6 +29,7 @@ from helpers.recording import load_recording
 from helpers.stub_server import Reply, StubServer
 
 from .conftest import FAKE_KEY, chat_body
+from .tools import uv_command
 
 ROOT = settings.REPO_ROOT
 
@@ -224,21 +225,13 @@ print("CWD", os.getcwd())
 print("REPLIES", len(helpers.session._active["cassette"].data))"""
 
 
-def _uv() -> list[str]:
-    if importlib.util.find_spec("uv") is not None:
-        return [sys.executable, "-m", "uv"]
-    on_path = shutil.which("uv")
-    assert on_path, "uv is neither on PATH nor in this venv: run `make setup`"
-    return [on_path]
-
-
 @pytest.fixture(scope="module")
 def colab_kernel(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A kernel named "colab": a new venv with the course's locked dependencies (not the course), Colab's
     google.colab imported at start. Returns the Jupyter data folder that holds it and a copy of the source.
     """
     base = tmp_path_factory.mktemp("colab")
-    uv, python = _uv(), base / "venv" / "bin" / "python"
+    uv, python = uv_command(), base / "venv" / "bin" / "python"
     requirements = base / "requirements.txt"
     for command in (
         [*uv, "export", "--frozen", "--no-emit-project", "--no-hashes", "--quiet", "-o", str(requirements)],

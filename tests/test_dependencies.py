@@ -1,13 +1,12 @@
 """pyproject.toml is the one list of dependencies; everything else must follow it."""
 
-import importlib.util
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from helpers import environment, settings
+
+from .tools import uv_command
 
 
 def test_environment_yml_is_generated_from_pyproject():
@@ -28,15 +27,7 @@ def test_render_follows_a_changed_pyproject(tmp_path: Path):
     assert text.rstrip().endswith("- -e .")
 
 
-def _uv() -> list[str]:
-    if importlib.util.find_spec("uv") is not None:
-        return [sys.executable, "-m", "uv"]
-    on_path = shutil.which("uv")
-    assert on_path, "uv is neither on PATH nor in this venv: run `make setup`"
-    return [on_path]
-
-
 def test_uv_lock_matches_pyproject():
-    done = subprocess.run([*_uv(), "lock", "--locked", "--offline"], cwd=settings.REPO_ROOT, capture_output=True,
+    done = subprocess.run([*uv_command(), "lock", "--locked", "--offline"], cwd=settings.REPO_ROOT, capture_output=True,
                           text=True, env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"})
     assert done.returncode == 0, f"uv.lock is stale: run `uv lock` and commit it with pyproject.toml\n{done.stderr}"

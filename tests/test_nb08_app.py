@@ -11,13 +11,11 @@ as that last cell's output; the widgets' settings are read from the widget state
 
 from __future__ import annotations
 
-import json
-
-import nbformat
 import pytest
-from nbclient import NotebookClient
 
 from helpers import settings
+
+from .tools import run_with_probe
 
 LESSON = settings.REPO_ROOT / "notebooks" / "08_chat_memory.ipynb"
 NOT_RECORDED = (
@@ -64,26 +62,10 @@ print("\\nPROBE", json.dumps(found))
 """
 
 
-def _ignore_widget_comms(msg: dict) -> None:
-    """No frontend here: ignoring widget comms keeps nbclient from mimicking the Output widget on the
-    shell channel, which in tests/test_chat_box.py once delayed a cell's reply by a whole timeout."""
-
-
 @pytest.fixture(scope="module")
 def run() -> tuple[dict, str, dict]:
-    """Run All on the lesson in replay, then the probe: its findings, the app's printed text, the widgets."""
-    nb = nbformat.read(LESSON, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
-    client = NotebookClient(nb, timeout=30, startup_timeout=30, kernel_name="python3",
-                            resources={"metadata": {"path": str(LESSON.parent)}})
-    client.comm_open_handlers = {"jupyter.widget": _ignore_widget_comms}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(settings.MODE_VARIABLE, "replay")
-        patch.setenv("OPENAI_API_KEY", "")  # the kernel inherits this environment
-        client.execute()
-    printed = "".join(out.get("text", "") for out in nb.cells[-1].outputs if out.output_type == "stream")
-    shown, _, found = printed.rpartition("\nPROBE ")
-    return json.loads(found), shown, dict(client.widget_state)
+    """Run All on the lesson in replay, then the probe: its findings, what it printed, the widgets."""
+    return run_with_probe(LESSON, PROBE)
 
 
 def _widgets(widgets: dict, model: str) -> list[dict]:
