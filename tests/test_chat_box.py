@@ -13,7 +13,7 @@ import pytest
 
 from helpers import settings
 
-from .tools import run_with_probe
+from .tools import run_with_probe, widgets_of
 
 LESSON = settings.REPO_ROOT / "notebooks" / "03_streaming.ipynb"
 NOT_RECORDED = (
@@ -45,10 +45,6 @@ def run() -> tuple[dict, str, dict]:
     return run_with_probe(LESSON, PROBE)
 
 
-def _widgets(widgets: dict, model: str) -> list[dict]:
-    return [state for state in widgets.values() if state.get("_model_name") == model]
-
-
 def test_a_recorded_question_is_answered_after_run_all(run):
     found, shown, _ = run
     lesson = found["lesson_history"]
@@ -73,14 +69,14 @@ def test_the_follow_up_still_works_after_a_miss_with_the_send_button(run):
 
 def test_the_box_lists_the_questions_it_can_answer(run):
     found, _, widgets = run
-    (hint,) = [state["value"] for state in _widgets(widgets, "HTMLModel") if "In replay mode, try" in state["value"]]
+    (hint,) = [state["value"] for state in widgets_of(widgets, "HTMLModel") if "In replay mode, try" in state["value"]]
     assert all(question in hint for question in found["questions"])
 
 
 def test_enter_sends_and_the_transcript_scrolls(run):
     _, _, widgets = run
-    (text_box,) = _widgets(widgets, "TextModel")
+    (text_box,) = widgets_of(widgets, "TextModel")
     assert text_box["continuous_update"] is False, "so that value changes on Enter, not on every key"
-    (transcript,) = _widgets(widgets, "OutputModel")
+    (transcript,) = widgets_of(widgets, "OutputModel")
     layout = widgets[transcript["layout"].removeprefix("IPY_MODEL_")]
     assert layout["height"] and layout["overflow"] == "auto", "a fixed height that scrolls: nothing is cut off"

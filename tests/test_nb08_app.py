@@ -15,7 +15,7 @@ import pytest
 
 from helpers import settings
 
-from .tools import run_with_probe
+from .tools import run_with_probe, widgets_of
 
 LESSON = settings.REPO_ROOT / "notebooks" / "08_chat_memory.ipynb"
 NOT_RECORDED = (
@@ -66,10 +66,6 @@ print("\\nPROBE", json.dumps(found))
 def run() -> tuple[dict, str, dict]:
     """Run All on the lesson in replay, then the probe: its findings, what it printed, the widgets."""
     return run_with_probe(LESSON, PROBE)
-
-
-def _widgets(widgets: dict, model: str) -> list[dict]:
-    return [state for state in widgets.values() if state.get("_model_name") == model]
 
 
 def test_a_recorded_message_is_answered_after_run_all_in_a_conversation_of_its_own(run):
@@ -132,18 +128,18 @@ def test_the_cost_line_follows_every_answer_and_only_answers(run):
 
 def test_the_app_lists_what_it_can_answer_and_the_edit(run):
     found, _, widgets = run
-    (hint,) = [state["value"] for state in _widgets(widgets, "HTMLModel") if "In replay mode, try" in state["value"]]
+    (hint,) = [state["value"] for state in widgets_of(widgets, "HTMLModel") if "In replay mode, try" in state["value"]]
     assert all(question in hint for question in found["questions"]) and found["edit"] in hint
 
 
 def test_the_system_prompt_is_editable_enter_sends_and_the_transcript_scrolls(run):
     found, _, widgets = run
     assert found["prompt_at_start"] == found["system_prompt"], "the box starts with the lesson's system prompt"
-    (prompt_box,) = _widgets(widgets, "TextareaModel")
+    (prompt_box,) = widgets_of(widgets, "TextareaModel")
     assert not prompt_box.get("disabled"), "the learner can edit it"
     assert prompt_box["value"] == f"{found['system_prompt']} {found['edit']}", "the edit reached the widget's model"
-    (text_box,) = _widgets(widgets, "TextModel")
+    (text_box,) = widgets_of(widgets, "TextModel")
     assert text_box["continuous_update"] is False, "so that value changes on Enter, not on every key"
-    (transcript,) = _widgets(widgets, "OutputModel")
+    (transcript,) = widgets_of(widgets, "OutputModel")
     layout = widgets[transcript["layout"].removeprefix("IPY_MODEL_")]
     assert layout["height"] and layout["overflow"] == "auto", "a fixed height that scrolls: nothing is cut off"

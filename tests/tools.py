@@ -38,6 +38,11 @@ def run_with_probe(lesson: Path, probe: str) -> tuple[dict, str, dict]:
     return json.loads(found), shown, dict(client.widget_state)
 
 
+def widgets_of(widgets: dict, model: str) -> list[dict]:
+    """The states of the widgets of one model (e.g. "TextModel") in a run's widget state."""
+    return [state for state in widgets.values() if state.get("_model_name") == model]
+
+
 def uv_command() -> list[str]:
     """The uv the set-up installed into this venv, or the one on PATH."""
     if importlib.util.find_spec("uv") is not None:
