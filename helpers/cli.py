@@ -40,7 +40,7 @@ import openai
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from . import settings
+from . import errors, settings
 from .recording import load_recording, save_recording, scrub_text, write_atomically
 from .stub_server import PROVENANCE_HEADER, StubServer
 
@@ -321,8 +321,8 @@ def check_notebooks(notebooks: list[Path], key: str, named: bool = True) -> bool
             print(f"• {stem}: left out, because run live it starts a real fine-tuning job, billed per trained token, "
                   f"and waits for it (minutes to an hour).\n  To check it too: course check {stem[:2]}")
         notebooks = [nb for nb in notebooks if nb.stem not in training]
-    base = os.environ.get("OPENAI_BASE_URL")
-    where = f"{urlsplit(base).hostname} (OPENAI_BASE_URL)" if base else "the OpenAI API"
+    base = errors.base_url()
+    where = f"{base.host or 'an unusable URL'} (OPENAI_BASE_URL)" if base else "the OpenAI API"
     print(f"course check: {len(notebooks)} notebook{'s' * (len(notebooks) != 1)} run live against {where} with "
           "your key, into a temporary folder;\nrecordings/ and the notebooks' stored outputs stay as they are.")
     if named and training:

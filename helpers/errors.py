@@ -80,13 +80,18 @@ BAD_BASE_URL = (
 )
 
 
+def _request_url(exc: openai.APIError) -> SplitResult | None:
+    """The URL the failed request went to, or None for a request without one."""
+    try:
+        return urlsplit(str(exc.request.url))
+    except Exception:  # noqa: BLE001 - a request without a URL: say nothing about it
+        return None
+
+
 def _where(exc: openai.APIError) -> str:
     """scheme://host:port of the request, without any user:password."""
-    try:
-        url = urlsplit(str(exc.request.url))
-    except Exception:  # noqa: BLE001 - a request without a URL: say nothing about it
-        return "the API"
-    return f"{url.scheme}://{_host(url) or '?'}"
+    url = _request_url(exc)
+    return f"{url.scheme}://{_host(url) or '?'}" if url else "the API"
 
 
 def _body_field(exc: openai.APIStatusError, name: str) -> str | None:
@@ -131,10 +136,8 @@ def _server(exc: openai.APIError) -> str:
     """Who answered, for a message: "the API", or the host of the other server OPENAI_BASE_URL names."""
     if other_provider() is None:
         return "the API"
-    try:
-        return _host(urlsplit(str(exc.request.url))) or "the server"
-    except Exception:  # noqa: BLE001 - a request without a URL
-        return "the server"
+    url = _request_url(exc)
+    return (_host(url) if url else None) or "the server"
 
 
 # What a lesson may ask of a server that only OpenAI's API surely offers, by a segment of the request path.
@@ -164,10 +167,10 @@ def missing_feature(exc: openai.APIStatusError) -> str | None:
     """
     if exc.status_code not in NOT_OFFERED or not other_provider():
         return None
-    try:
-        segments = urlsplit(str(exc.request.url)).path.split("/")
-    except Exception:  # noqa: BLE001 - a request without a URL
+    url = _request_url(exc)
+    if url is None:
         return None
+    segments = url.path.split("/")
     message = _message(exc)
     if exc.status_code == 404 and "model" in message.lower() and _model_in(exc):
         return None
@@ -310,12 +313,13 @@ def provider_note(exc: BaseException, mode: str | None) -> str | None:
 
 
 def show_traceback(shell, exc_tuple: tuple, tb_offset: int | None, mode: str | None) -> None:  # noqa: ANN001
-    """IPython's full traceback, followed in the same output by `provider_note()` when there is one."""
+    """IPython's full traceback, followed in the same output by `provider_note()` when there is one.
+
+    The caller (session's exception display) has already set sys.last_traceback for %tb."""
     etype, value, tb = exc_tuple
     note = provider_note(value, mode)
     if note is None:
         shell.showtraceback(exc_tuple, tb_offset=tb_offset)
         return
-    shell._get_exc_info(exc_tuple)  # keeps sys.last_traceback, which %tb shows, as showtraceback() does
     structured = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
     shell._showtraceback(etype, value, [*structured, note])

@@ -238,9 +238,11 @@ def banner(session: Session) -> str:
         else:
             kind = f"all {session.replies} replies are real API output"
         against = f" against {base.host} (OPENAI_BASE_URL)" if base and base.host and not base.openai else ""
+        from .colab import on_colab  # at use, as in _setup(): `python -m helpers.colab` imports helpers first
+
         if session.has_key:
             to_run_live = "remove COURSE_MODE=replay from .env (or the environment) to run live"
-        elif "google.colab" in sys.modules:
+        elif on_colab():
             to_run_live = "add OPENAI_API_KEY to Colab's Secrets (the key icon), let this notebook read it, to run live"
         else:
             to_run_live = "add OPENAI_API_KEY to .env to run live"
