@@ -628,3 +628,17 @@ class Script:
             tag = provenance if reply.provenance == "authored" else reply.provenance
             return Reply(reply.body, reply.status, reply.events, reply.headers, tag)
         return self._render(reply(request), request, provenance)
+
+
+# Builders added for the lessons after 09. Each lesson's helper inserts its builders only below its
+# own heading (edit with a small str_replace under the heading, never rewrite the file).
+
+# --- lesson 10 (raw HTTP) builders ---
+
+# --- lesson 11 (errors and retries) builders ---
+
+# --- lesson 13 (other endpoints) builders ---
+
+# --- lesson 14 (images and audio) builders ---
+
+# --- lesson 15 (cost at scale) builders ---

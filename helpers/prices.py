@@ -106,3 +106,12 @@ def image_tokens(width: int, height: int, detail: str = "auto") -> int:
         # the guide keeps full precision until here; the tiny margin keeps 1599.9999… from becoming 1599
         width, height = math.floor(width * shrink + 1e-9), math.floor(height * shrink + 1e-9)
     return math.ceil(_patches(width, height) * IMAGE_MULTIPLIER)  # 3. times the multiplier, rounded up
+
+
+# Prices added for the lessons after 09, each below its lesson's heading (with its source URL).
+
+# --- lesson 13 (other endpoints) prices ---
+
+# --- lesson 14 (images and audio) prices ---
+
+# --- lesson 15 (cost at scale) prices ---
