@@ -8,8 +8,9 @@ cells show the OpenAI SDK exactly as you would write it at work.
 """
 
 from .checks import check
+from .meter import BudgetSpent, spent
 from .recording import RecordingMismatch
 from .session import SetupError, setup
 from .settings import DEFAULT_MODEL
 
-__all__ = ["DEFAULT_MODEL", "RecordingMismatch", "SetupError", "check", "setup"]
+__all__ = ["DEFAULT_MODEL", "BudgetSpent", "RecordingMismatch", "SetupError", "check", "setup", "spent"]

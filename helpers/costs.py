@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .prices import PRICES_AS_OF, PRICES_SOURCE, TOOL_CALL_PRICES, price_of
 from .recording import load_recording
@@ -28,6 +29,7 @@ class CallUsage:
     output: int = 0
     reasoning: int = 0
     web_searches: int = 0
+    estimated: bool = False  # a stream that sent no usage block: counted from the request and the deltas
 
     @property
     def dollars(self) -> float:
@@ -66,34 +68,52 @@ def _events(text: str) -> list[dict]:
     return events
 
 
+def usage_of(request: dict, body: Any) -> CallUsage | None:
+    """The usage of one whole (not streamed) reply to `request`; None for a reply that bills no tokens."""
+    model = request.get("model")
+    if not isinstance(model, str) or not isinstance(body, dict) or not isinstance(body.get("usage"), dict):
+        return None
+    return _with_tool_calls(_from_usage(model, body["usage"]), body)
+
+
+def stream_usage(request: dict, events: list[dict], request_body: str | bytes = b"") -> CallUsage | None:
+    """The usage of one streamed reply: from its last usage block, or else estimated from the stream.
+
+    A chat stream sends usage only when asked (`stream_options={"include_usage": True}`); without it
+    the prompt is counted with the o200k_base tokenizer and the reply at one token per content delta.
+    """
+    model = request.get("model")
+    if not isinstance(model, str):
+        return None
+    for event in reversed(events):
+        usage = event.get("usage") or (event.get("response") or {}).get("usage")
+        if isinstance(usage, dict) and usage:
+            return _with_tool_calls(_from_usage(model, usage), event.get("response") or {})
+    if "messages" not in request:
+        return None
+    from .authoring import prompt_tokens
+    from .stub_server import StubRequest
+
+    body = request_body.encode() if isinstance(request_body, str) else request_body
+    deltas = sum(1 for e in events for c in e.get("choices") or [] if (c.get("delta") or {}).get("content"))
+    return CallUsage(model, prompt_tokens(StubRequest("POST", "/", {}, body)), 0, deltas, estimated=True)
+
+
 def call_usage(request_body: str, response_text: str) -> CallUsage | None:
     """The usage of one recorded call that names a model; None for calls that bill no tokens."""
     try:
         request = json.loads(request_body) if request_body else {}
     except ValueError:
         return None
-    model = request.get("model") if isinstance(request, dict) else None
-    if not isinstance(model, str) or "messages" not in request and "input" not in request:
+    if not isinstance(request, dict) or "messages" not in request and "input" not in request:
         return None
     if response_text.lstrip().startswith(("data:", "event:")):
-        events = _events(response_text)
-        for event in reversed(events):
-            usage = event.get("usage") or (event.get("response") or {}).get("usage")
-            if usage:
-                return _with_tool_calls(_from_usage(model, usage), event.get("response") or {})
-        from .authoring import prompt_tokens
-        from .stub_server import StubRequest
-
-        deltas = sum(1 for e in events for c in e.get("choices") or [] if (c.get("delta") or {}).get("content"))
-        prompt = prompt_tokens(StubRequest("POST", "/", {}, request_body.encode()))
-        return CallUsage(model, prompt, 0, deltas)
+        return stream_usage(request, _events(response_text), request_body)
     try:
         body = json.loads(response_text)
     except ValueError:
         return None
-    if not isinstance(body, dict) or not body.get("usage"):
-        return None
-    return _with_tool_calls(_from_usage(model, body["usage"]), body)
+    return usage_of(request, body)
 
 
 def recording_usage(path: Path) -> list[CallUsage]:

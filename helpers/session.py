@@ -15,7 +15,7 @@ from dotenv import dotenv_values
 from openai import _base_client
 from vcr.record_mode import RecordMode
 
-from . import errors, settings
+from . import errors, meter, settings
 from .recording import (
     RecordingDamaged,
     RecordingMismatch,
@@ -154,7 +154,7 @@ def _show_short(shell, etype, value, tb, tb_offset=None):
         message = f"{etype.__name__}: {value.explain()}"
     elif isinstance(value, ReplayUnavailable):
         message = f"{etype.__name__}: {value.reason}"
-    elif isinstance(value, SetupError):
+    elif isinstance(value, (SetupError, meter.BudgetSpent, meter.BudgetInvalid)):
         message = f"{etype.__name__}: {value}"
     elif isinstance(value, json.JSONDecodeError) and not errors.from_the_sdk(tb):
         message = None  # the learner's own json.loads: their traceback is the useful one
@@ -167,15 +167,23 @@ def _show_short(shell, etype, value, tb, tb_offset=None):
     shell._showtraceback(etype, value, [message])
 
 
+def _shell():
+    """The IPython shell running this code, or None outside IPython."""
+    try:
+        return get_ipython()  # type: ignore[name-defined]  # noqa: F821
+    except NameError:
+        return None
+
+
 def _install_kernel_hooks() -> None:
     """In a notebook kernel: short messages instead of tracebacks, and saving after each cell."""
     if _active["hooks"]:
         return
-    try:
-        shell = get_ipython()  # type: ignore[name-defined]  # noqa: F821
-    except NameError:
+    shell = _shell()
+    if shell is None:
         return
-    shown_short = (RecordingMismatch, ReplayUnavailable, SetupError, openai.APIError, *errors.PROVIDER_SHAPED)
+    shown_short = (RecordingMismatch, ReplayUnavailable, SetupError, meter.BudgetSpent, meter.BudgetInvalid,
+                   openai.APIError, *errors.PROVIDER_SHAPED)
     shell.set_custom_exc(shown_short, _show_short)
     shell.events.register("post_run_cell", _save_after_cell)
     _active["hooks"] = True
@@ -226,6 +234,9 @@ def banner(session: Session) -> str:
         inside = recording.is_relative_to(settings.REPO_ROOT)
         where = (recording.relative_to(settings.REPO_ROOT) if inside else recording).as_posix()
     tail = f"model {session.model} · openai {openai.__version__}"
+    limit = meter.budget()  # setup() has checked it is a number
+    if limit is not None:
+        tail += f" · budget {meter.dollars(limit)} ({meter.BUDGET_VARIABLE})"
     base = errors.base_url()
     if session.mode == "replay":
         if session.replies == 1:
@@ -297,6 +308,10 @@ def _setup(notebook: str) -> str:
     load_env_file()
     key = find_key()
     mode = choose_mode(key)
+    try:
+        meter.budget()
+    except meter.BudgetInvalid as exc:
+        raise SetupError(str(exc)) from None
     _stop_recording()
 
     model = settings.DEFAULT_MODEL
@@ -342,7 +357,11 @@ def _setup(notebook: str) -> str:
                 _active["cassette"].add_fallback(solutions)
             except RecordingDamaged as exc:
                 print(f"Note: the lesson runs, but worked exercise answers will not replay: {exc}")
+    from .wire import serve_recording_to_programs  # lesson 10's curl, a process of its own, replays from here too
+
+    serve_recording_to_programs(notebook, mode, lambda: _active["cassette"])
     _install_kernel_hooks()
+    meter.start(mode, _shell())  # one line of tokens and dollars under each cell that made billed calls
 
     session = Session(notebook, mode, model, recording, replies, authored, has_key=bool(key))
     _active["session"] = session
@@ -361,6 +380,7 @@ def stop() -> None:
     _stop_recording()
     _instant_waits_in_cells(False)
     _no_retry_wait(False)
+    meter.stop(_shell())
     _active["session"] = None
     _active["from_dotenv"] = {}
 
