@@ -117,7 +117,8 @@ def _status(interaction: dict) -> int:
 
 
 def _retried(status: int) -> bool:
-    return status in RETRIED_STATUSES or status >= 500
+    """Statuses the SDK retries; 0 is a recorded call that got no reply (a timeout, a dropped connection)."""
+    return status in RETRIED_STATUSES or status >= 500 or status == 0
 
 
 @dataclass

@@ -8,7 +8,9 @@ course needs on top of it:
 - identical requests play back in recorded order, then the last one repeats (re-running a
   cell works, and so does a loop that polls a job until it finishes);
 - a short, specific message when a request is not in the recording (`RecordingMismatch`);
-- YAML files that read well in a diff, written atomically, with every secret scrubbed.
+- YAML files that read well in a diff, written atomically, with every secret scrubbed;
+- recorded failures: a request whose answer never came, or stopped coming, is stored with the
+  network error the live call met, and replays as that same error (see `failure_response`).
 """
 
 from __future__ import annotations
@@ -17,12 +19,16 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import AsyncIterator, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import httpx2
 import yaml
 from vcr.cassette import Cassette
 from vcr.errors import CannotOverwriteExistingCassetteException
@@ -30,6 +36,7 @@ from vcr.filters import decode_response
 from vcr.persisters.filesystem import CassetteNotFoundError
 from vcr.record_mode import RecordMode
 from vcr.request import Request
+from vcr.stubs import httpx_stubs
 
 # Request headers worth keeping: what the body means. Everything else (auth, org, project,
 # cookies, SDK telemetry) is dropped before anything is written.
@@ -249,9 +256,9 @@ def scrub_response(response: dict) -> dict:
             )
     response["headers"] = {
         name: values
-        for name, values in response["headers"].items()
+        for name, values in sorted(response["headers"].items(), key=lambda item: item[0].lower())
         if name.lower() not in DROPPED_RESPONSE_HEADERS
-    }
+    }  # sorted: `requests` hands its headers over in no fixed order, and a recording should not churn
     return response
 
 
@@ -263,6 +270,224 @@ def scrub_text(text: str, secrets: tuple[str, ...] = ()) -> str:
     for pattern, replacement in SECRET_PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+# --- Recorded failures ---------------------------------------------------------------------------
+#
+# vcrpy stores HTTP replies only. A live call can also fail on the network: no answer before the
+# client's timeout, a refused or dropped connection, a stream that stops halfway. The recorder stores
+# such a call as an interaction whose response carries `failure`:
+#
+#     response:
+#       status: {code: 0, message: no reply}     # 0: no reply arrived (a stream cut midway keeps its 200)
+#       headers: {}
+#       body: {string: ''}                       # or the part of the body that did arrive
+#       failure:
+#         error: ReadTimeout                     # the httpx2 exception the live call raised
+#         message: timed out
+#         after_body: false                      # true: raised after `body`, mid-stream
+#
+# Replay raises the same exception from the same place (before the reply, or after the recorded part
+# of the body), so the SDK retries, wraps and reports it exactly as it did live.
+
+NO_REPLY = 0  # the status recorded for a request that got no reply at all
+
+
+def failure_of(response: dict) -> dict | None:
+    """The network failure a recorded response stands for, or None for an ordinary reply."""
+    failure = response.get("failure") if isinstance(response, dict) else None
+    return failure if isinstance(failure, dict) else None
+
+
+def is_reply(interaction: dict) -> bool:
+    """Whether a recorded interaction holds an HTTP reply (a stream cut midway still does)."""
+    response = interaction.get("response") or {}
+    return not (failure_of(response) and response.get("status", {}).get("code") == NO_REPLY)
+
+
+def failure_response(error: Exception, reply: dict | None = None) -> dict:
+    """The recorded response for a call that failed with `error` (an httpx2 transport error).
+
+    `reply` is what had arrived when it failed (status, headers and the body so far, as vcrpy
+    serialises a response), or None when no reply came at all.
+    """
+    failure = {"error": type(error).__name__, "message": str(error), "after_body": reply is not None}
+    if reply is None:
+        return {"status": {"code": NO_REPLY, "message": "no reply"}, "headers": {}, "body": {"string": ""},
+                "failure": failure}
+    return {**reply, "failure": failure}
+
+
+def _is_transport_error(name: str) -> bool:
+    found = getattr(httpx2, name, None)
+    return isinstance(found, type) and issubclass(found, httpx2.TransportError)
+
+
+def transport_error(failure: dict, httpx: Any, request: Any) -> Exception:
+    """The exception a recorded failure stands for, ready to raise: `httpx.<error>(message, request=...)`."""
+    name = str(failure.get("error", ""))
+    error_class = getattr(httpx, name, None)
+    if not (isinstance(error_class, type) and issubclass(error_class, httpx.TransportError)):
+        raise ValueError(
+            f"The recording names {name!r} as a network failure, which is not a transport error of "
+            f"{httpx.__name__}, so it cannot be replayed. Record the notebook again."
+        )
+    return error_class(str(failure.get("message", "")), request=request)
+
+
+def _partial_body(headers: dict, raw: bytes) -> tuple[dict, bytes]:
+    """The headers and body of a reply cut short, decoded: vcrpy cannot decompress half a gzip stream."""
+    headers = dict(headers)
+    for name in [n for n in headers if n.lower() in ("content-encoding", "content-length")]:
+        values = headers.pop(name)
+        encoding = (values[0] if isinstance(values, list) and values else str(values)).lower()
+        if name.lower() == "content-encoding" and encoding in ("gzip", "deflate"):
+            with suppress(zlib.error):
+                raw = zlib.decompressobj(zlib.MAX_WBITS | 32).decompress(raw)  # 32: gzip or zlib header
+        elif name.lower() == "content-encoding" and encoding not in ("", "identity"):
+            headers[name] = values  # left for scrub_response, which refuses what it cannot decode
+    return headers, raw
+
+
+class _FailingStream:
+    """A reply body that yields what arrived, then raises the failure the live connection had."""
+
+    def __init__(self, content: bytes, error: Exception):
+        self._content, self._error = content, error
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._content:
+            yield self._content
+        raise self._error
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self._content:
+            yield self._content
+        raise self._error
+
+    def close(self) -> None:
+        pass
+
+    async def aclose(self) -> None:
+        pass
+
+
+def _replayed(response: dict, real_request: Any, httpx: Any) -> Any:
+    """An httpx response for a recorded one; a recorded failure raises, now or after the body's recorded part."""
+    failure = failure_of(response)
+    if failure is None:
+        return httpx_stubs._deserialize_response(response, httpx)
+    error = transport_error(failure, httpx, real_request)
+    if not failure.get("after_body"):
+        raise error
+    body = response["body"]["string"] or b""
+    return httpx.Response(
+        response["status"]["code"],
+        headers=httpx_stubs._deserialize_headers(response["headers"]),
+        stream=_failing_stream(httpx, body.encode() if isinstance(body, str) else body, error),
+    )
+
+
+@cache
+def _failing_stream_class(httpx: Any) -> type:
+    """`_FailingStream` as httpx (or httpx2) wants a response stream: both sync and async."""
+    return type("FailingStream", (_FailingStream, httpx.SyncByteStream, httpx.AsyncByteStream), {})
+
+
+def _failing_stream(httpx: Any, content: bytes, error: Exception) -> Any:
+    return _failing_stream_class(httpx)(content, error)
+
+
+def _start(cassette: Any, real_request: Any, body: bytes, httpx: Any) -> tuple[Request, Any]:
+    """vcrpy's first step, shared by both handlers: (the request as vcrpy records it, a replayed response or None)."""
+    real_request.stream = httpx.ByteStream(body)
+    vcr_request = httpx_stubs._make_vcr_request(real_request, body)
+    if cassette.can_play_response_for(vcr_request):
+        return vcr_request, _replayed(cassette.play_response(vcr_request), real_request, httpx)
+    if cassette.write_protected and cassette.filter_request(vcr_request):
+        raise CannotOverwriteExistingCassetteException(cassette=cassette, failed_request=vcr_request)
+    return vcr_request, None
+
+
+def _record_cut(cassette: Any, vcr_request: Request, real_response: Any, chunks: list[bytes],
+                error: Exception, httpx: Any) -> Any:
+    """Record a reply that broke off, and hand the client what arrived followed by the same error."""
+    arrived = b"".join(chunks)
+    reply = httpx_stubs._serialize_response(real_response, arrived)
+    reply["headers"], reply["body"]["string"] = _partial_body(reply["headers"], arrived)
+    cassette.append(vcr_request, failure_response(error, reply))
+    real_response.stream = _failing_stream(httpx, arrived, error)
+    return real_response
+
+
+def _handle_request(cassette: Any, real_handle_request: Any, transport: Any, real_request: Any, httpx: Any) -> Any:
+    """vcrpy's httpx handler, plus recorded failures (installed in place of `_vcr_handle_request`)."""
+    vcr_request, replayed = _start(cassette, real_request, b"".join(real_request.stream), httpx)
+    if replayed is not None:
+        return replayed
+    try:
+        real_response = real_handle_request(transport, real_request)
+    except httpx.TransportError as error:
+        cassette.append(vcr_request, failure_response(error))
+        raise
+    chunks: list[bytes] = []
+    try:
+        for chunk in real_response.stream:
+            chunks.append(chunk)
+    except httpx.TransportError as error:
+        with suppress(Exception):
+            real_response.stream.close()
+        return _record_cut(cassette, vcr_request, real_response, chunks, error, httpx)
+    except BaseException:
+        with suppress(Exception):
+            real_response.stream.close()
+        raise
+    with httpx._exceptions.request_context(request=real_response._request):
+        real_response.stream.close()
+    content = b"".join(chunks)
+    real_response.stream = httpx.ByteStream(content)
+    httpx_stubs._record_responses(cassette, vcr_request, real_response, content)
+    return real_response
+
+
+async def _handle_async_request(cassette: Any, real_handle_async_request: Any, transport: Any, real_request: Any,
+                                httpx: Any) -> Any:
+    """The async twin of `_handle_request`."""
+    body = b"".join([part async for part in real_request.stream])
+    vcr_request, replayed = _start(cassette, real_request, body, httpx)
+    if replayed is not None:
+        return replayed
+    try:
+        real_response = await real_handle_async_request(transport, real_request)
+    except httpx.TransportError as error:
+        cassette.append(vcr_request, failure_response(error))
+        raise
+    chunks: list[bytes] = []
+    try:
+        async for chunk in real_response.stream:
+            chunks.append(chunk)
+    except httpx.TransportError as error:
+        with suppress(Exception):
+            await real_response.stream.aclose()
+        return _record_cut(cassette, vcr_request, real_response, chunks, error, httpx)
+    except BaseException:
+        with suppress(Exception):
+            await real_response.stream.aclose()
+        raise
+    with httpx._exceptions.request_context(request=real_response._request):
+        await real_response.stream.aclose()
+    content = b"".join(chunks)
+    real_response.stream = httpx.ByteStream(content)
+    httpx_stubs._record_responses(cassette, vcr_request, real_response, content)
+    return real_response
+
+
+# vcrpy's httpx and httpx2 patches call these two module functions for every request; while a course
+# cassette is open, ours stand in for them (mock.patch through the cassette's custom_patches).
+FAILURE_PATCHES = (
+    (httpx_stubs, "_vcr_handle_request", _handle_request),
+    (httpx_stubs, "_vcr_handle_async_request", _handle_async_request),
+)
 
 
 class CourseCassette(Cassette):
@@ -437,6 +662,7 @@ def open_cassette(
         match_on=MATCHERS,
         before_record_request=scrub_request,
         before_record_response=scrub_response,
+        custom_patches=FAILURE_PATCHES,
     )
 
 
@@ -471,14 +697,23 @@ def check_recording(path: Path) -> dict:
             raise RecordingDamaged(path, f"is cut short or damaged: interaction {number} has no whole request")
         if not (isinstance(response, dict) and {"status", "body"} <= set(response)):
             raise RecordingDamaged(path, f"is cut short or damaged: interaction {number} has no whole response")
+        failure = response.get("failure")
+        if failure is not None and not (isinstance(failure, dict) and isinstance(failure.get("error"), str)):
+            raise RecordingDamaged(path, f"is damaged: interaction {number} records a failure without naming its error")
+        if failure is not None and not _is_transport_error(failure["error"]):
+            raise RecordingDamaged(
+                path, f"is damaged: interaction {number} records {failure['error']!r}, which is not a network error")
     return data
 
 
 def count_authored(data: dict) -> tuple[int, int]:
-    """How many replies a recording holds, and how many of them were authored as examples."""
-    interactions = data.get("interactions") or []
-    authored = sum(1 for i in interactions if str(i.get("provenance", "")).startswith("authored"))
-    return len(interactions), authored
+    """How many replies a recording holds, and how many of them were authored as examples.
+
+    A recorded network failure with no reply at all (a timeout, a refused connection) is not a reply.
+    """
+    replies = [i for i in data.get("interactions") or [] if is_reply(i)]
+    authored = sum(1 for i in replies if str(i.get("provenance", "")).startswith("authored"))
+    return len(replies), authored
 
 
 def load_recording(path: Path) -> dict:

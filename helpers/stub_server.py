@@ -3,6 +3,10 @@
 It answers whatever its `responder` says, with the wire details a client meets on the real API:
 JSON bodies, gzip when asked for, server-sent events in chunked encoding, account headers and
 a cookie (so tests can prove they are scrubbed). It never leaves this machine.
+
+It can also fail the way a network does, so the recorder can meet those failures (`HangUp`):
+hold a request without answering until the client's timeout passes, close the connection
+without a reply, or close it in the middle of a stream.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import hashlib
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -41,9 +46,21 @@ class StubRequest:
         return self.body.decode("utf-8", errors="replace")
 
 
+@dataclass(frozen=True)
+class HangUp:
+    """The server hangs up: it waits `after` seconds, then closes the connection without another byte.
+
+    As a `Reply`'s body, no reply at all: with `after` longer than the client's timeout the client
+    times out (httpx2.ReadTimeout), with `after=0` it sees the connection drop (RemoteProtocolError).
+    Among a `Reply`'s events, the stream stops there, unfinished, as a connection lost mid-stream.
+    """
+
+    after: float = 0.0
+
+
 @dataclass
 class Reply:
-    """What the stub answers: a JSON body, raw bytes, or a list of server-sent events."""
+    """What the stub answers: a JSON body, raw bytes, a list of server-sent events, or a `HangUp`."""
 
     body: Any = None
     status: int = 200
@@ -81,6 +98,9 @@ class _Handler(BaseHTTPRequestHandler):
             reply = self.server.responder(request)
         except Exception as exc:  # a broken script should say so, not hang the client
             reply = Reply({"error": {"message": f"stub server: {exc}", "type": "stub_error"}}, status=500)
+        if isinstance(reply.body, HangUp):
+            self._hang_up(reply.body)
+            return
         request_id = "req_" + hashlib.sha256(body + self.path.encode()).hexdigest()[:24]
         headers = {
             "x-request-id": request_id,
@@ -110,6 +130,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    def _hang_up(self, hang_up: HangUp) -> None:
+        """Wait, then close the connection: the client gets nothing more (or has given up already)."""
+        time.sleep(hang_up.after)
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:  # the client closed it first
+            pass
+
     def _send_events(self, reply: Reply, headers: dict[str, str]) -> None:
         self.send_response(reply.status)
         for name, value in {**headers, "content-type": "text/event-stream; charset=utf-8"}.items():
@@ -120,6 +149,9 @@ class _Handler(BaseHTTPRequestHandler):
         # Chat Completions streams send bare `data:` lines and end with [DONE].
         named = bool(reply.events) and isinstance(reply.events[0], dict) and "sequence_number" in reply.events[0]
         for event in reply.events if named else [*reply.events, "[DONE]"]:
+            if isinstance(event, HangUp):  # the connection is lost here: no more events, no end of the stream
+                self._hang_up(event)
+                return
             data = event if isinstance(event, str) else json.dumps(event, ensure_ascii=False, separators=(",", ":"))
             line = f"event: {event['type']}\n" if named and isinstance(event, dict) else ""
             chunk = f"{line}data: {data}\n\n".encode()
@@ -127,7 +159,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         self.wfile.write(b"0\r\n\r\n")
 
-    do_GET = do_POST = do_DELETE = _handle
+    def _handle_quietly(self) -> None:
+        try:
+            self._handle()
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (its timeout) before the answer
+            self.close_connection = True
+
+    do_GET = do_POST = do_DELETE = _handle_quietly
 
 
 class _Server(ThreadingHTTPServer):
