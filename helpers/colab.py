@@ -31,6 +31,7 @@ from . import settings
 from .recording import scrub_text
 
 COURSE_DATA = ("recordings", "imgs")  # what a notebook reads from the course besides the package
+OPTIONAL_DATA = ("audio",)  # lesson 14's clips: copied too when the source has them (v0.1.0 has not)
 FETCH_TIMEOUT = 120  # seconds for the download of recordings and pictures (about 2 MB)
 
 
@@ -57,7 +58,8 @@ def prepare(notebook: str) -> None:
     root = here.parent if inside else here
     source = colab_source()
     fetched = False
-    if not (root / "recordings" / f"{notebook}.yaml").is_file() or not (root / "imgs").is_dir():
+    if not (root / "recordings" / f"{notebook}.yaml").is_file() or not all(
+            (root / name).is_dir() for name in (*COURSE_DATA, *OPTIONAL_DATA)):
         bring_course_data(source, root)
         fetched = True
     settings.REPO_ROOT = root
@@ -86,7 +88,7 @@ def bring_course_data(source: str, root: Path) -> None:
                 f"of this course.\nSet {settings.COLAB_SOURCE_VARIABLE} to a checkout of the course (a folder, or "
                 "git+https://github.com/OWNER/REPO@BRANCH), or unset it to use the published one."
             )
-        for name in COURSE_DATA:
+        for name in (*COURSE_DATA, *(extra for extra in OPTIONAL_DATA if (checkout / extra).is_dir())):
             partial = root / f".{name}.partial"
             shutil.rmtree(partial, ignore_errors=True)
             shutil.copytree(checkout / name, partial)

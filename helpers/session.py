@@ -15,7 +15,7 @@ from dotenv import dotenv_values
 from openai import _base_client
 from vcr.record_mode import RecordMode
 
-from . import errors, meter, settings
+from . import errors, meter, settings, wire
 from .recording import (
     RecordingDamaged,
     RecordingMismatch,
@@ -357,9 +357,8 @@ def _setup(notebook: str) -> str:
                 _active["cassette"].add_fallback(solutions)
             except RecordingDamaged as exc:
                 print(f"Note: the lesson runs, but worked exercise answers will not replay: {exc}")
-    from .wire import serve_recording_to_programs  # lesson 10's curl, a process of its own, replays from here too
-
-    serve_recording_to_programs(notebook, mode, lambda: _active["cassette"])
+    # Lesson 10's curl, a process of its own, replays from here too.
+    wire.serve_recording_to_programs(notebook, mode, lambda: _active["cassette"])
     _install_kernel_hooks()
     meter.start(mode, _shell())  # one line of tokens and dollars under each cell that made billed calls
 
@@ -381,6 +380,7 @@ def stop() -> None:
     _instant_waits_in_cells(False)
     _no_retry_wait(False)
     meter.stop(_shell())
+    wire.stop()
     _active["session"] = None
     _active["from_dotenv"] = {}
 

@@ -54,7 +54,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 FOLDERS = ("notebooks", "solutions")
-COPIED = ("notebooks", "solutions", "imgs", "README.md")  # what the notebooks open by relative path
+COPIED = ("notebooks", "solutions", "imgs", "audio", "README.md")  # what the notebooks open by relative path
 SHOTS = REPO / "build" / "browser"
 CHAT_LESSON = "notebooks/03_streaming.ipynb"
 
