@@ -11,11 +11,12 @@ price the job a recording ran (lesson 06's) on a line of its own, outside the to
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .prices import PRICES_AS_OF, PRICES_SOURCE, TOOL_CALL_PRICES, price_of
+from .prices import PRICES_AS_OF, PRICES_SOURCE, TOOL_CALL_PRICES, audio_cost_in_dollars, price_of, tier_price_of
 from .recording import load_recording
 
 
@@ -30,10 +31,14 @@ class CallUsage:
     reasoning: int = 0
     web_searches: int = 0
     estimated: bool = False  # a stream that sent no usage block: counted from the request and the deltas
+    tier: str | None = None  # the reply's service_tier ("flex", "priority", ...), or "batch"; None is standard
+    seconds: float = 0.0  # audio transcribed: billed by the minute, not by the token
 
     @property
     def dollars(self) -> float:
-        price = price_of(self.model)
+        if self.seconds:
+            return audio_cost_in_dollars(self.model, self.seconds)
+        price = tier_price_of(self.model, self.tier)
         cached_price = price.cached_input if price.cached_input is not None else price.input
         fresh = self.input - self.cached
         tokens = (fresh * price.input + self.cached * cached_price + self.output * price.output) / 1_000_000
@@ -41,6 +46,8 @@ class CallUsage:
 
 
 def _from_usage(model: str, usage: dict) -> CallUsage:
+    if usage.get("type") == "duration":  # a transcription: the seconds of audio it heard
+        return CallUsage(model, seconds=float(usage.get("seconds") or 0))
     if "input_tokens" in usage:  # Responses API
         details, out_details = usage.get("input_tokens_details") or {}, usage.get("output_tokens_details") or {}
         return CallUsage(model, usage["input_tokens"], details.get("cached_tokens") or 0, usage["output_tokens"],
@@ -52,9 +59,36 @@ def _from_usage(model: str, usage: dict) -> CallUsage:
 
 
 def _with_tool_calls(usage: CallUsage, response: dict) -> CallUsage:
-    """Built-in tools bill per call on top of tokens: count the web searches a Responses reply ran."""
+    """Built-in tools bill per call on top of tokens: count the web searches a Responses reply ran.
+
+    Also note the tier that served the reply, its `service_tier`: flex bills at batch rates. The reply
+    names the tier that really served it, so it is read from the reply, not the request.
+    """
     usage.web_searches = sum(1 for item in response.get("output") or [] if item.get("type") == "web_search_call")
+    tier = response.get("service_tier")
+    usage.tier = tier if isinstance(tier, str) else None
     return usage
+
+
+def batch_usage(body: Any) -> CallUsage | None:
+    """A finished batch's tokens (the Batch object's `usage`) at Batch API prices; None for anything else.
+
+    A batch's requests run on OpenAI's side and bill when done: callers count each batch once, the
+    first time a reply shows it `completed`.
+    """
+    if not (isinstance(body, dict) and body.get("object") == "batch" and body.get("status") == "completed"
+            and isinstance(body.get("usage"), dict) and isinstance(body.get("model"), str)):
+        return None
+    usage = _from_usage(body["model"], body["usage"])
+    usage.tier = "batch"
+    return usage
+
+
+def form_model(body: bytes | str) -> str | None:
+    """The `model` field of a multipart upload (a transcription), or None."""
+    raw = body.encode() if isinstance(body, str) else body
+    found = re.search(rb'name="model"\r\n\r\n([^\r\n]+)\r\n', raw)
+    return found.group(1).decode(errors="replace") if found else None
 
 
 def _events(text: str) -> list[dict]:
@@ -88,7 +122,7 @@ def stream_usage(request: dict, events: list[dict], request_body: str | bytes = 
     for event in reversed(events):
         usage = event.get("usage") or (event.get("response") or {}).get("usage")
         if isinstance(usage, dict) and usage:
-            return _with_tool_calls(_from_usage(model, usage), event.get("response") or {})
+            return _with_tool_calls(_from_usage(model, usage), event.get("response") or event)
     if "messages" not in request:
         return None
     from .authoring import prompt_tokens
@@ -105,7 +139,7 @@ def call_usage(request_body: str, response_text: str) -> CallUsage | None:
         request = json.loads(request_body) if request_body else {}
     except ValueError:
         return None
-    if not isinstance(request, dict) or "messages" not in request and "input" not in request:
+    if not isinstance(request, dict) or not {"messages", "input", "prompt"} & request.keys():
         return None
     if response_text.lstrip().startswith(("data:", "event:")):
         return stream_usage(request, _events(response_text), request_body)
@@ -116,16 +150,29 @@ def call_usage(request_body: str, response_text: str) -> CallUsage | None:
     return usage_of(request, body)
 
 
+def _json(text: Any) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None
+
+
 def recording_usage(path: Path) -> list[CallUsage]:
-    """Every billed call in one recording file."""
-    calls = []
+    """Every billed call in one recording file, and each batch it saw complete, once."""
+    calls, batches = [], set()
     for interaction in load_recording(path).get("interactions") or []:
         body = interaction["request"].get("body")
         response = interaction["response"]["body"].get("string", "")
-        if isinstance(body, str) and isinstance(response, str) and interaction["response"]["status"]["code"] == 200:
-            usage = call_usage(body, response)
-            if usage is not None:
-                calls.append(usage)
+        if not isinstance(response, str) or interaction["response"]["status"]["code"] != 200:
+            continue
+        usage = call_usage(body, response) if isinstance(body, str) else None
+        if usage is None and body and (model := form_model(body)):  # an upload: a transcription
+            usage = usage_of({"model": model}, _json(response))
+        if usage is None and (batch := batch_usage(_json(response))) and _json(response)["id"] not in batches:
+            batches.add(_json(response)["id"])
+            usage = batch
+        if usage is not None:
+            calls.append(usage)
     return calls
 
 

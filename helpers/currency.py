@@ -1,9 +1,9 @@
 """Is the course current? Every model its recordings send a request to, with its shutdown date.
 
 The dates come from the pinned SDK's own notes ("Deprecated values" in
-`openai/types/shared/chat_model.py`, each with an announced shutdown date), so moving the `openai`
-pin refreshes them. `course models` prints the table; `make test` fails once a date has passed and
-warns for any within WARN_DAYS.
+`openai/types/shared/chat_model.py`, and in the image, transcription and speech model lists, each with
+an announced shutdown date), so moving the `openai` pin refreshes them. `course models` prints the
+table; `make test` fails once a date has passed and warns for any within WARN_DAYS.
 """
 
 from __future__ import annotations
@@ -14,27 +14,36 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import openai
+import openai.types.audio.speech_model as speech_model
+import openai.types.audio_model as audio_model
+import openai.types.image_model as image_model
 import openai.types.shared.chat_model as chat_model
 
 from . import settings
+from .costs import form_model
 from .recording import load_recording
 
 WARN_DAYS = 90
-_NOTE = re.compile(r"^- (.+?):\s+Announced shutdown\s+date:\s+(\d{4}-\d{2}-\d{2})", re.MULTILINE | re.DOTALL)
+# The notes wrap their lines anywhere, "Announced shutdown" included.
+NOTE_MODULES = (chat_model, image_model, audio_model, speech_model)
+_NOTE = re.compile(r"^- (.+?):\s+Announced\s+shutdown\s+date:\s+(\d{4}-\d{2}-\d{2})", re.MULTILINE | re.DOTALL)
 
 
 def shutdown_dates(source: str | None = None) -> dict[str, dt.date]:
     """Model id → announced shutdown date, read from the SDK's "Deprecated values" notes."""
-    text = source if source is not None else Path(chat_model.__file__).read_text(encoding="utf-8")
-    notes = text.split('"""Deprecated values:', 1)
-    if len(notes) < 2:
-        return {}
+    texts = [source] if source is not None else [
+        Path(module.__file__).read_text(encoding="utf-8") for module in NOTE_MODULES]
     dates: dict[str, dt.date] = {}
-    for entry in re.split(r"\n(?=- )", notes[1]):
-        found = _NOTE.search(" ".join(entry.split("\n")))
-        if found:
-            for model in re.findall(r'"([^"]+)"', found.group(1)):
-                dates[model] = dt.date.fromisoformat(found.group(2))
+    for text in texts:
+        notes = text.split('"""Deprecated values:', 1)
+        if len(notes) < 2:
+            continue
+        for entry in re.split(r"\n(?=- )", notes[1]):
+            found = _NOTE.search(" ".join(entry.split("\n")))
+            if found:
+                for model in re.findall(r'"([^"]+)"', found.group(1)):
+                    dates[model] = dt.date.fromisoformat(found.group(2))
     return dates
 
 
@@ -48,6 +57,8 @@ def models_in_recordings(folder: Path | None = None) -> dict[str, list[str]]:
     used: dict[str, list[str]] = {}
     for path in sorted((folder or settings.RECORDINGS_DIR).glob("*.yaml")):
         for interaction in load_recording(path).get("interactions") or []:
+            if interaction["response"]["status"]["code"] == 404:  # lesson 11's model that does not exist
+                continue
             body = interaction["request"].get("body")
             model = None
             if isinstance(body, str) and body.lstrip().startswith("{"):
@@ -55,6 +66,8 @@ def models_in_recordings(folder: Path | None = None) -> dict[str, list[str]]:
                     model = json.loads(body).get("model")
                 except ValueError:
                     model = None
+            elif body:  # an upload (a transcription) names its model in a form field
+                model = form_model(body)
             if isinstance(model, str):
                 names = used.setdefault(model, [])
                 if path.stem not in names:
@@ -120,7 +133,9 @@ def report(rows: list[ModelStatus], today: dt.date) -> tuple[str, int]:
             f"Warning: a model shuts down within {WARN_DAYS} days ({until}). Plan the move now; the lesson "
             "that uses it must tell learners that date."
         )
-    lines.append(f"(Dates from the notes in openai {openai_version()}'s openai/types/shared/chat_model.py.)")
+    files = ", ".join(Path(module.__file__).relative_to(Path(openai.__file__).parent.parent).as_posix()
+                      for module in NOTE_MODULES)
+    lines.append(f"(Dates from the notes in openai {openai_version()}'s {files}.)")
     return "\n".join(lines), expired
 
 

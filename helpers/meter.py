@@ -4,7 +4,8 @@
 
 In replay the line says what the calls would have cost live. The meter reads the usage block of
 each reply as the SDK parses it (whole replies and the last event of a stream), so it sees every
-call of every client a notebook creates, and prices it from helpers/prices.py. `helpers.spent()`
+call of every client a notebook creates (and calls made with `requests`), and prices it from
+helpers/prices.py. A program a cell starts, such as curl, is out of its sight. `helpers.spent()`
 returns the session's total.
 
 `COURSE_BUDGET_USD` (in .env or the environment, read before every call) caps the session: once
@@ -18,9 +19,11 @@ import html
 import json
 import math
 import os
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
 from openai import _base_client
 
 from . import costs
@@ -44,6 +47,7 @@ class _Meter:
     cell: list[costs.CallUsage] = field(default_factory=list)  # calls finished in the running cell
     unpriced: set[str] = field(default_factory=set)  # models of this cell's calls with no price in the table
     streams: dict[int, tuple[dict, bytes, list[dict]]] = field(default_factory=dict)  # open streams' events
+    batches: set[str] = field(default_factory=set)  # batches already counted (each bills once, when completed)
     installed: bool = False
 
     @property
@@ -88,9 +92,9 @@ def dollars(amount: float) -> str:
     return f"${amount:.{places}f}"
 
 
-def _check_budget(options: Any) -> None:
-    """Before a call that names a model: refuse it when the session has spent its budget."""
-    if not (isinstance(options.json_data, dict) and "model" in options.json_data):
+def _check_budget(body: Any) -> None:
+    """Before a call whose body names a model: refuse it when the session has spent its budget."""
+    if not (isinstance(body, dict) and "model" in body):
         return  # listing models, polling a job, deleting a file: nothing billed
     limit = budget()
     if limit is not None and _meter.total >= limit:
@@ -104,12 +108,17 @@ def _check_budget(options: Any) -> None:
 
 
 def _request_of(response: Any) -> tuple[dict, bytes]:
-    """The JSON body the SDK sent for this reply, and its bytes ({} for multipart or an unread stream)."""
+    """The JSON body the SDK sent for this reply, and its bytes; an upload gives its form fields only."""
+    fields = _sent.get(response.request) if response.request is not None else None
     try:
         body = response.request.content
-        return json.loads(body), body
-    except Exception:  # noqa: BLE001  a multipart upload, or a body that is not JSON: no model to price
-        return {}, b""
+    except Exception:  # noqa: BLE001  an upload streamed from a file: nothing to read back
+        return (dict(fields) if isinstance(fields, dict) else {}), b""
+    sent = _json(body)
+    if isinstance(sent, dict):
+        return sent, body
+    model = costs.form_model(body)
+    return ({"model": model} if model else {}), b""
 
 
 def _count(usage: costs.CallUsage | None) -> None:
@@ -143,6 +152,12 @@ def _observe(data: object, response: Any) -> None:
             del _meter.streams[key]
             _count(costs.stream_usage(request, events, raw))
         return
+    if data.get("object") == "batch":  # a batch bills its requests when it completes: count it once
+        usage = costs.batch_usage(data)
+        if usage is not None and data["id"] not in _meter.batches:
+            _meter.batches.add(data["id"])
+            _count(usage)
+        return
     if isinstance(data.get("usage"), dict):
         request, _ = _request_of(response)
         _count(costs.usage_of(request, data))
@@ -163,8 +178,14 @@ def line(calls: list[costs.CallUsage], unpriced: set[str], total: float, mode: s
     out = sum(c.output for c in calls)
     reasoning = sum(c.reasoning for c in calls)
     searches = sum(c.web_searches for c in calls)
+    seconds = sum(c.seconds for c in calls)
     tokens = f"{fresh_in:,} in" + (f" ({cached:,} cached)" if cached else "")
     tokens += f" / {out:,} out" + (f" ({reasoning:,} reasoning)" if reasoning else "") + " tokens"
+    if seconds:
+        tokens = f"{seconds:,.1f} s of audio" + ("" if fresh_in == out == 0 else f" + {tokens}")
+    tiers = sorted({c.tier for c in calls if c.tier not in (None, "default", "auto", "standard")})
+    if tiers:
+        tokens += f" ({', '.join(tiers)} prices)"
     if any(c.estimated for c in calls):
         tokens = f"about {tokens} (a stream without usage, counted)"
     parts = [
@@ -210,6 +231,8 @@ def _after_cell(*_args: Any) -> None:
 
 _real_process = _base_client.BaseClient._process_response_data
 _real_build = _base_client.BaseClient._build_request
+_sent: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # request → the fields the SDK built it from
+_real_send = requests.Session.send
 
 
 def _process_response_data(self: Any, *, data: object, cast_to: Any, response: Any) -> Any:
@@ -223,8 +246,33 @@ def _process_response_data(self: Any, *, data: object, cast_to: Any, response: A
 
 def _build_request(self: Any, options: Any, *, retries_taken: int = 0) -> Any:
     if retries_taken == 0:
-        _check_budget(options)
-    return _real_build(self, options, retries_taken=retries_taken)
+        _check_budget(options.json_data)
+    request = _real_build(self, options, retries_taken=retries_taken)
+    try:
+        _sent[request] = options.json_data  # an upload's fields (its model) cannot be read back from the body
+    except TypeError:
+        pass
+    return request
+
+
+def _json(data: Any) -> Any:
+    try:
+        return json.loads(data)
+    except (TypeError, ValueError):
+        return None
+
+
+def _requests_send(self: Any, request: Any, **kwargs: Any) -> Any:
+    """The same metering for a call made with `requests` (lesson 10 sends one by hand)."""
+    sent = _json(request.body)
+    _check_budget(sent)
+    response = _real_send(self, request, **kwargs)
+    if isinstance(sent, dict) and not kwargs.get("stream"):
+        try:
+            _count(costs.usage_of(sent, _json(response.content)))
+        except Exception:  # noqa: BLE001  the meter must never break the learner's call
+            pass
+    return response
 
 
 def start(mode: str, shell: Any = None) -> None:
@@ -236,6 +284,7 @@ def start(mode: str, shell: Any = None) -> None:
     _meter.mode = mode
     _base_client.BaseClient._process_response_data = _process_response_data
     _base_client.BaseClient._build_request = _build_request
+    requests.Session.send = _requests_send
     if shell is not None and not _meter.installed:
         shell.events.register("pre_run_cell", _before_cell)
         shell.events.register("post_run_cell", _after_cell)
@@ -246,6 +295,7 @@ def stop(shell: Any = None) -> None:
     """Undo start(): the SDK is left as it was."""
     _base_client.BaseClient._process_response_data = _real_process
     _base_client.BaseClient._build_request = _real_build
+    requests.Session.send = _real_send
     if shell is not None and _meter.installed:
         shell.events.unregister("pre_run_cell", _before_cell)
         shell.events.unregister("post_run_cell", _after_cell)

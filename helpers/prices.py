@@ -111,7 +111,111 @@ def image_tokens(width: int, height: int, detail: str = "auto") -> int:
 # Prices added for the lessons after 09, each below its lesson's heading (with its source URL).
 
 # --- lesson 13 (other endpoints) prices ---
+# Embeddings bill input tokens only: text-embedding-3-small costs $0.02 per million (pricing page,
+# "Embeddings"; the embeddings guide's "62,500 pages per dollar" at ~800 tokens a page is the same rate:
+# https://developers.openai.com/api/docs/guides/embeddings). Moderation is free: "Moderation models are
+# free models designed to detect harmful content" (https://developers.openai.com/api/docs/models/omni-moderation-latest).
+PRICES["text-embedding-3-small"] = Price(0.02, 0.0)
+PRICES["omni-moderation-latest"] = Price(0.0, 0.0)
 
 # --- lesson 14 (images and audio) prices ---
+# Image models bill tokens three ways: text input, image input (the pictures an edit sends) and image
+# output. gpt-image-2.6-flare is "the smaller model" of GPT Image 2.6 (prompting guide:
+# https://developers.openai.com/api/docs/guides/image-prompting?model=gpt-image-2.6). Its own model page
+# was not among the docs read; its sibling's lists, per million tokens, text input $5.00 (cached $1.25),
+# image input $8.00 (cached $2.00), image output $30.00
+# (https://developers.openai.com/api/docs/models/gpt-image-2.6-sunburst), and summaries of the pricing
+# page give both models the same prices. In PRICES, `input` is the text prompt and `output` the image:
+# all that a generation from a prompt bills.
+PRICES["gpt-image-2.6-flare"] = Price(5.00, 30.00, 1.25)
+
+
+@dataclass(frozen=True)
+class ImagePrice:
+    """Dollars per million tokens of an image model, by kind of token."""
+
+    text_input: float
+    cached_text_input: float
+    image_input: float
+    cached_image_input: float
+    image_output: float
+
+
+IMAGE_PRICES: dict[str, ImagePrice] = {
+    "gpt-image-2.6-flare": ImagePrice(5.00, 1.25, 8.00, 2.00, 30.00),
+}
+
+
+def image_price_of(model: str) -> ImagePrice:
+    """The token prices of an image model (alias or dated snapshot)."""
+    for listed in sorted(IMAGE_PRICES, key=len, reverse=True):
+        if model == listed or model.startswith(listed + "-2"):
+            return IMAGE_PRICES[listed]
+    known = ", ".join(sorted(IMAGE_PRICES))
+    raise KeyError(f"No image price for {model!r} in helpers/prices.py (as of {PRICES_AS_OF}). Listed: {known}.")
+
+
+# Speech: gpt-4o-mini-tts bills text input at $0.60 and audio output at $12.00 per million tokens
+# (https://developers.openai.com/api/docs/models/gpt-4o-mini-tts). Its reply is the audio file alone:
+# no usage block says how many audio tokens were billed.
+PRICES["gpt-4o-mini-tts"] = Price(0.60, 12.00)
+
+# Transcription and translation bill the minutes of audio uploaded: gpt-transcribe $0.0045 a minute
+# (https://developers.openai.com/api/docs/models/gpt-transcribe), whisper-1 $0.006 a minute
+# (https://developers.openai.com/api/docs/models/whisper-1). How a part of a minute is rounded is not
+# documented. These requests are uploads, not JSON, so these models are listed here and not in PRICES.
+AUDIO_MINUTE_PRICES: dict[str, float] = {
+    "gpt-transcribe": 0.0045,
+    "whisper-1": 0.006,
+}
+
+
+def audio_cost_in_dollars(model: str, seconds: float) -> float:
+    """What `seconds` of uploaded audio cost to transcribe or translate with `model`, at its price per minute."""
+    if model not in AUDIO_MINUTE_PRICES:
+        known = ", ".join(sorted(AUDIO_MINUTE_PRICES))
+        raise KeyError(
+            f"No per-minute price for {model!r} in helpers/prices.py (as of {PRICES_AS_OF}). Listed: {known}."
+        )
+    return AUDIO_MINUTE_PRICES[model] * seconds / 60
+
 
 # --- lesson 15 (cost at scale) prices ---
+
+# The same tokens cost less, or more, on another processing tier. The pricing page has a table per
+# tier: "Batch" (the Batch API: results within 24 hours), "Flex" (`service_tier="flex"`: "Tokens are
+# priced at Batch API rates", the flex processing guide) and "Fast mode" (Priority processing, renamed
+# on 2026-07-30; a reply served by it says `service_tier="priority"`, SDK docstring). Dollars per
+# million tokens, as of PRICES_AS_OF. "standard" is PRICES above. Scale Tier is sold by contract: no row.
+TIER_PRICES_SOURCE = "https://developers.openai.com/api/docs/pricing (Batch, Flex and Fast mode tables)"
+TIER_PRICES: dict[str, dict[str, Price]] = {
+    "batch": {"gpt-5.4-mini": Price(0.375, 2.25, 0.0375)},
+    "flex": {"gpt-5.4-mini": Price(0.375, 2.25, 0.0375)},
+    "priority": {"gpt-5.4-mini": Price(1.50, 9.00, 0.15)},
+}
+# What a request's or a reply's `service_tier` names → the tier whose table prices it. "auto" means
+# the project's setting; a reply names the tier that really served it, so price replies, not requests.
+TIER_ALIASES: dict[str | None, str] = {
+    None: "standard", "auto": "standard", "default": "standard", "standard": "standard",
+    "batch": "batch", "flex": "flex", "priority": "priority", "fast": "priority",
+}
+
+
+def tier_price_of(model: str, tier: str | None) -> Price:
+    """The price of `model` on a processing tier: "standard", "batch", "flex", "priority", or a `service_tier`.
+
+    A tier the table does not list raises KeyError with what it knows; so does a model without a row
+    in that tier's table (the pricing page lists only some models for Flex and Fast mode).
+    """
+    name = TIER_ALIASES.get(tier)
+    if name is None:
+        known = ", ".join(sorted(k for k in TIER_ALIASES if k))
+        raise KeyError(f"No prices for the processing tier {tier!r} in helpers/prices.py. Known: {known}.")
+    if name == "standard":
+        return price_of(model)
+    table = TIER_PRICES[name]
+    for listed in sorted(table, key=len, reverse=True):
+        if model == listed or model.startswith(listed + "-2"):
+            return table[listed]
+    known = ", ".join(sorted(table)) or "none"
+    raise KeyError(f"No {name} price for {model!r} in helpers/prices.py (as of {PRICES_AS_OF}). Listed: {known}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import nbformat
@@ -173,3 +174,44 @@ def test_every_notebook_that_makes_billed_calls_shows_the_meter_in_its_stored_ou
         return
     assert lines, f"{notebook.name} makes billed calls but its stored outputs show no cost meter line"
     assert all(line.startswith("cost meter (replay: what it would cost live)") for line in lines)
+
+
+def test_a_call_made_with_requests_is_metered_and_held_to_the_budget(live, monkeypatch):
+    import requests
+
+    _, responder = live
+    body = {"model": MODEL, "messages": [{"role": "user", "content": "hello"}]}
+    base = os.environ["OPENAI_BASE_URL"]
+    requests.post(f"{base}/chat/completions", json=body, timeout=5)
+    assert [(c.input, c.cached, c.output) for c in meter._meter.cell] == [(1000, 800, 200)]
+    monkeypatch.setenv(meter.BUDGET_VARIABLE, "0.001")
+    with pytest.raises(meter.BudgetSpent):
+        requests.post(f"{base}/chat/completions", json=body, timeout=5)
+    assert responder.paths.count("/v1/chat/completions") == 1
+
+
+def test_flex_batches_and_transcriptions_are_priced_as_they_are_billed(monkeypatch):
+    from types import SimpleNamespace
+
+    from helpers.prices import audio_cost_in_dollars, tier_price_of
+
+    monkeypatch.setattr(meter, "_meter", meter._Meter())
+    flex = costs.usage_of({"model": MODEL}, {"service_tier": "flex",
+                                             "usage": {"prompt_tokens": 1000, "completion_tokens": 0}})
+    assert flex.dollars == pytest.approx(1000 * tier_price_of(MODEL, "flex").input / 1e6)
+    assert flex.dollars < costs.CallUsage(MODEL, 1000).dollars
+    assert "(flex prices)" in meter.line([flex], set(), flex.dollars, "live")
+
+    batch = {"object": "batch", "id": "batch_1", "status": "completed", "model": MODEL,
+             "usage": {"input_tokens": 100, "output_tokens": 10, "total_tokens": 110}}
+    polled = SimpleNamespace(headers={"content-type": "application/json"}, request=None)
+    for reply in ({**batch, "status": "in_progress", "usage": None}, batch, batch):  # polled until done, then again
+        meter._observe(reply, polled)
+    assert [(c.input, c.output, c.tier) for c in meter._meter.cell] == [(100, 10, "batch")]
+
+    upload = (b'--b\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper-1\r\n--b\r\n'
+              b'Content-Disposition: form-data; name="file"; filename="a.mp3"\r\n\r\n\xff\xf3\r\n--b--\r\n')
+    assert costs.form_model(upload) == "whisper-1"
+    heard = costs.usage_of({"model": "whisper-1"}, {"text": "hi", "usage": {"type": "duration", "seconds": 30}})
+    assert heard.dollars == pytest.approx(audio_cost_in_dollars("whisper-1", 30))
+    assert meter.line([heard], set(), heard.dollars, "live").startswith("cost meter · 1 call · 30.0 s of audio ·")
