@@ -6,7 +6,8 @@ registered with `@exercise("NN.K")`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,3 +66,46 @@ def check(number: str, *args: Any, **kwargs: Any) -> Feedback:
         known = ", ".join(sorted(_CHECKS)) or "none yet"
         raise KeyError(f"There is no exercise {number!r}. Exercises with checks: {known}.")
     return _CHECKS[number](*args, **kwargs)
+
+
+# Tools the lessons' checks share: they run the learner's function against stand-ins, never the API.
+
+
+def first_line(exc: BaseException, with_type: bool = False) -> str:
+    """The first line of an exception's message (its class name when it has none), for a hint."""
+    text = str(exc).strip()
+    if not text:
+        return type(exc).__name__
+    return f"{type(exc).__name__}: {text.splitlines()[0]}" if with_type else text.splitlines()[0]
+
+
+@contextmanager
+def patched(owner: Any, name: str, replacement: Any) -> Iterator[None]:
+    """Replace `owner.name` while inside, and always put the original back."""
+    original = getattr(owner, name)
+    setattr(owner, name, replacement)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+class WrongEndpoint(Exception):
+    """The learner's code called the Responses API where the exercise watches Chat Completions."""
+
+
+@contextmanager
+def chat_completions_only(handler: Callable[[Any, dict], Any]) -> Iterator[None]:
+    """Route every `client.chat.completions.create(...)` through `handler(resource, kwargs)` while inside;
+    `client.responses.create` raises WrongEndpoint. `create` takes keywords only: kwargs are the request."""
+    from openai.resources.chat.completions.completions import Completions
+    from openai.resources.responses.responses import Responses
+
+    def watched(self: Any, **kwargs: Any) -> Any:
+        return handler(self, kwargs)
+
+    def refused(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise WrongEndpoint("the check watches Chat Completions: call client.chat.completions.create")
+
+    with patched(Completions, "create", watched), patched(Responses, "create", refused):
+        yield

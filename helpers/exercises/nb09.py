@@ -15,19 +15,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
 import openai
 from openai.lib._old_api import APIRemovedInV1
 from openai.resources.chat.completions.completions import Completions
-from openai.resources.responses.responses import Responses
 from openai.types.chat import ChatCompletion
 
 from ..authoring import chat
-from ..checks import Feedback, exercise
+from ..checks import Feedback, WrongEndpoint, chat_completions_only, exercise, first_line
 from ..currency import shutdown_dates
 from ..recording import RecordingMismatch
 from ..stub_server import StubRequest
@@ -50,9 +48,6 @@ def _retired(model: Any) -> bool:
     )
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _error_hint(exc: BaseException) -> str:
@@ -70,32 +65,11 @@ def _error_hint(exc: BaseException) -> str:
     if isinstance(exc, RecordingMismatch) and exc.diffs:
         where = ", ".join(f"{diff.where} (yours {diff.yours})" for diff in exc.diffs[:3])
         return f"in replay mode the request must be the one the exercise describes; yours differs at {where}"
-    return f"it raised {type(exc).__name__}: {_first_line(exc)}"
+    return f"it raised {type(exc).__name__}: {first_line(exc)}"
 
 
-class _WrongEndpoint(Exception):
-    """Raised by the stand-in when the learner's code calls the Responses API instead of Chat Completions."""
 
 
-@contextmanager
-def _chat_create(handler: Callable[[Completions, dict], Any]) -> Iterator[None]:
-    """Route every `client.chat.completions.create(...)` through `handler(resource, kwargs)` while inside.
-
-    `create` takes keyword arguments only, so the kwargs are the whole request.
-    """
-    original_chat, original_responses = Completions.create, Responses.create
-
-    def watched(self: Completions, **kwargs: Any) -> Any:
-        return handler(self, kwargs)
-
-    def refused(self: Responses, *args: Any, **kwargs: Any) -> Any:
-        raise _WrongEndpoint
-
-    Completions.create, Responses.create = watched, refused  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Completions.create, Responses.create = original_chat, original_responses  # type: ignore[method-assign]
 
 
 def _stand_in_reply(kwargs: dict) -> ChatCompletion:
@@ -139,9 +113,9 @@ def ported_helper(get_completion: Any) -> Feedback:
         return reply
 
     try:
-        with _chat_create(passing):
+        with chat_completions_only(passing):
             result = get_completion(PROMPT)
-    except _WrongEndpoint:
+    except WrongEndpoint:
         fb.expect(False, "it calls Chat Completions, as the old code did",
                   "port to client.chat.completions.create; the Responses API is lesson 07's")
         return fb
@@ -181,7 +155,7 @@ def _run_ask(ask: Callable[[str], Any], outcome: Exception | None) -> tuple[Any,
         return _stand_in_reply(kwargs)
 
     try:
-        with _chat_create(stand_in):
+        with chat_completions_only(stand_in):
             return ask("Name a Python container type."), None, sent
     except Exception as exc:  # the learner's code may raise anything: report it, do not crash
         return None, exc, sent
@@ -196,7 +170,7 @@ def ported_error_handling(ask: Any) -> Feedback:
         return fb
 
     result, exc, sent = _run_ask(ask, None)
-    if isinstance(exc, _WrongEndpoint):
+    if isinstance(exc, WrongEndpoint):
         fb.expect(False, "it calls Chat Completions, as the old code did", "port to client.chat.completions.create")
         return fb
     if not fb.expect(exc is None, "on a normal reply it runs without an error", _error_hint(exc) if exc else ""):

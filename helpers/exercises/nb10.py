@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from ..checks import Feedback, exercise
+from ..checks import Feedback, exercise, first_line
 from ..currency import shutdown_dates
 from ..recording import api_path
 
@@ -42,9 +42,6 @@ RESETS = [
 ]
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
 
 
 @exercise("10.1")
@@ -61,7 +58,7 @@ def reset_duration(reset_seconds: Any) -> Feedback:
             try:
                 got = reset_seconds(value)
             except Exception as exc:  # the learner's code may fail in any way: say how, do not crash
-                wrong = f"reset_seconds({value!r}) raised {_first_line(exc)}; {hint}"
+                wrong = f"reset_seconds({value!r}) raised {first_line(exc, with_type=True)}; {hint}"
                 break
             if isinstance(got, bool) or not isinstance(got, (int, float)):
                 numbers = False
@@ -104,8 +101,9 @@ def _error_hint(exc: BaseException) -> str:
     if isinstance(exc, ValueError) and "JSON" in type(exc).__name__ + str(exc):
         return "not every error body is JSON (a proxy answers with a web page): fall back to http.text"
     if isinstance(exc, (KeyError, TypeError)):
-        return f"it raised {_first_line(exc)}: the API's error body is {{\"error\": {{\"message\": ...}}}}"
-    return f"it raised {_first_line(exc)}"
+        raised = first_line(exc, with_type=True)
+        return f"it raised {raised}: the API's error body is {{\"error\": {{\"message\": ...}}}}"
+    return f"it raised {first_line(exc, with_type=True)}"
 
 
 @exercise("10.2")

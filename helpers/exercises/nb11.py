@@ -17,7 +17,7 @@ import httpx2
 import openai
 from openai.resources.chat.completions.completions import Completions
 
-from ..checks import Feedback, exercise
+from ..checks import Feedback, exercise, first_line
 from ..recording import RecordingMismatch
 
 URL = "https://api.openai.com/v1/chat/completions"
@@ -46,9 +46,6 @@ def connection_error(timeout: bool = False) -> openai.APIConnectionError:
     return openai.APITimeoutError(request=_request()) if timeout else openai.APIConnectionError(request=_request())
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
 
 
 # --- 11.1 ---------------------------------------------------------------------------------------
@@ -101,7 +98,7 @@ def advice_per_error(advice: Any) -> Feedback:
         try:
             answers.append((what, advice(make()), expected, hint))
         except Exception as exc:  # the learner's code may fail in any way: say how, do not crash
-            crashed.append(f"{what.split(' gives')[0]}: {_first_line(exc)}")
+            crashed.append(f"{what.split(' gives')[0]}: {first_line(exc, with_type=True)}")
             answers.append((what, None, expected, hint))
     fb.expect(not crashed, "it runs on every kind of error without raising",
               f"it raised for {crashed[0]}" if crashed else "")
@@ -130,7 +127,7 @@ def _waits(seconds_to_wait: Callable[[Any, int], Any], make: Callable[[], BaseEx
         try:
             waits.append(_number(seconds_to_wait(make(), attempt)))
         except Exception as exc:  # the learner's code: report it, do not crash
-            return waits, _first_line(exc)
+            return waits, first_line(exc, with_type=True)
     return waits, None
 
 
@@ -260,7 +257,7 @@ def _request_hint(exc: BaseException) -> str:
         return f"in replay mode the request must be the one the exercise describes; yours differs at {where}"
     if isinstance(exc, openai.APIConnectionError):
         return "the stream broke and the error reached the caller: catch it around the loop (section 9)"
-    return f"it raised {_first_line(exc)}"
+    return f"it raised {first_line(exc, with_type=True)}"
 
 
 @exercise("11.3")

@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
-from openai.resources.chat.completions.completions import Completions
-from openai.resources.responses.responses import Responses
 from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletion
 from openai.types.completion_usage import CompletionTokensDetails, PromptTokensDetails
@@ -29,7 +26,7 @@ from openai.types.responses import ResponseUsage
 from openai.types.responses.response_usage import InputTokensDetails, OutputTokensDetails
 
 from ..authoring import chat, count_tokens
-from ..checks import Feedback, exercise
+from ..checks import Feedback, WrongEndpoint, chat_completions_only, exercise
 from ..prices import Price, price_of
 from ..stub_server import StubRequest
 
@@ -85,26 +82,8 @@ class _Sent(Exception):
     """Raised by the guard when the learner's code sends a request where none should go."""
 
 
-class _WrongEndpoint(Exception):
-    """Raised when the learner's code calls the Responses API where the exercise asks for Chat Completions."""
 
 
-@contextmanager
-def _chat_create(handler: Callable[[dict], Any]) -> Iterator[None]:
-    """Route `client.chat.completions.create(**kwargs)` through `handler(kwargs)`; refuse the Responses API."""
-    original_chat, original_responses = Completions.create, Responses.create
-
-    def watched(self: Completions, **kwargs: Any) -> Any:
-        return handler(kwargs)
-
-    def refused(self: Responses, *args: Any, **kwargs: Any) -> Any:
-        raise _WrongEndpoint
-
-    Completions.create, Responses.create = watched, refused  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Completions.create, Responses.create = original_chat, original_responses  # type: ignore[method-assign]
 
 
 def _no_request(kwargs: dict) -> Any:
@@ -162,9 +141,9 @@ def worst_case_cost(estimate_cost: Any, model: str) -> Feedback:
     unchanged = True
     for label, messages, cap in _REQUESTS:
         given = json.loads(json.dumps(messages))
-        with _chat_create(_no_request):
+        with chat_completions_only(lambda _, kwargs: _no_request(kwargs)):
             result, exc = _run(estimate_cost, given, cap)
-        if isinstance(exc, (_Sent, _WrongEndpoint)):
+        if isinstance(exc, (_Sent, WrongEndpoint)):
             fb.expect(False, "it estimates without sending a request",
                       "the point is to know before you send: count the tokens, don't ask the API")
             return fb
@@ -288,7 +267,7 @@ def _session(budget_class: Any, dollars: float, asks: int) -> tuple[Any, list[tu
     if exc is not None:
         return None, [(None, exc)], sent
     outcomes = []
-    with _chat_create(answer):
+    with chat_completions_only(lambda _, kwargs: answer(kwargs)):
         for _ in range(asks):
             outcomes.append(_run(getattr(budget, "ask", None) or (lambda *a, **k: None),
                                  json.loads(json.dumps(QUESTION)), max_completion_tokens=CAP))
@@ -313,7 +292,7 @@ def budget_guard(budget_class: Any, model: str) -> Feedback:
 
     budget, outcomes, sent = _session(budget_class, 1.0, 1)
     reply, exc = outcomes[0]
-    if isinstance(exc, _WrongEndpoint):
+    if isinstance(exc, WrongEndpoint):
         fb.expect(False, "ask() calls Chat Completions", "send with client.chat.completions.create, as in section 4")
         return fb
     if not fb.expect(exc is None, "Budget(1.0).ask(...) runs without an error", _error_hint(exc) if exc else ""):
@@ -344,7 +323,7 @@ def budget_guard(budget_class: Any, model: str) -> Feedback:
 
     budget, outcomes, sent = _session(budget_class, worst / 2, 1)
     _, exc = outcomes[0]
-    refused = isinstance(exc, Exception) and not isinstance(exc, _WrongEndpoint)
+    refused = isinstance(exc, Exception) and not isinstance(exc, WrongEndpoint)
     fb.expect(refused and not sent, "a request whose worst case is over the budget is refused before it is sent",
               ("before sending, compare what is spent plus the worst case with the budget" if sent
                else "raise an exception (RuntimeError, say) so the caller cannot miss it"))

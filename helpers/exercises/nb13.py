@@ -9,8 +9,7 @@ replay mode), then ranks the sentences itself from the vector that came back.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -24,7 +23,7 @@ from openai.types import FileDeleted, FileObject, ModerationCreateResponse
 from openai.types.chat import ChatCompletion
 
 from ..authoring import chat, moderation_result
-from ..checks import Feedback, exercise
+from ..checks import Feedback, exercise, first_line, patched
 from ..recording import RecordingMismatch
 from ..stub_server import StubRequest
 
@@ -44,9 +43,6 @@ PROJECT_FILES = [
 ]
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _error_hint(exc: BaseException) -> str:
@@ -56,22 +52,13 @@ def _error_hint(exc: BaseException) -> str:
         return f"in replay mode the request must be the one the exercise describes; yours differs at {where}"
     if isinstance(exc, _Refused):
         return str(exc)
-    return f"it raised {type(exc).__name__}: {_first_line(exc)}"
+    return f"it raised {type(exc).__name__}: {first_line(exc)}"
 
 
 class _Refused(Exception):
     """Raised by a stand-in for a call the exercise does not need."""
 
 
-@contextmanager
-def _patched(cls: type, name: str, replacement: Callable[..., Any]) -> Iterator[None]:
-    """Replace `cls.name` while inside, and always put the SDK's own method back."""
-    original = getattr(cls, name)
-    setattr(cls, name, replacement)
-    try:
-        yield
-    finally:
-        setattr(cls, name, original)
 
 
 def _given(value: Any) -> bool:
@@ -100,7 +87,7 @@ def _run_cleanup(delete_files: Callable[[str], Any], purpose: str) -> tuple[Any,
         raise _Refused("the exercise only needs client.files.list and client.files.delete")
 
     try:
-        with _patched(Files, "list", listing), _patched(Files, "delete", deleting), _patched(Files, "create", refused):
+        with patched(Files, "list", listing), patched(Files, "delete", deleting), patched(Files, "create", refused):
             return delete_files(purpose), None, deleted
     except Exception as exc:  # the learner's code may fail in any way: say how, do not crash
         return None, exc, deleted
@@ -161,7 +148,7 @@ def semantic_search(search: Any, sentences: Any, vectors: Any) -> Feedback:
         return reply
 
     try:
-        with _patched(Embeddings, "create", watched):
+        with patched(Embeddings, "create", watched):
             result = search(QUERY, k=TOP)
     except Exception as exc:  # the learner's code may fail in any way: say how, do not crash
         fb.expect(False, f"search({QUERY!r}, k={TOP}) runs without an error", _error_hint(exc))
@@ -221,8 +208,8 @@ def _run_gate(answer: Callable[[str], Any], text: str, flag: bool) -> tuple[Any,
         raise _Refused("the exercise asks for client.chat.completions.create; the Responses API is lesson 07's")
 
     try:
-        with (_patched(Moderations, "create", moderating), _patched(Completions, "create", chatting),
-              _patched(Responses, "create", refused)):
+        with (patched(Moderations, "create", moderating), patched(Completions, "create", chatting),
+              patched(Responses, "create", refused)):
             return answer(text), None, calls
     except Exception as exc:  # the learner's code may fail in any way: say how, do not crash
         return None, exc, calls

@@ -22,7 +22,7 @@ from openai.types import ImagesResponse
 
 from .. import settings
 from ..authoring import UploadedFile, form_fields
-from ..checks import Feedback, exercise
+from ..checks import Feedback, exercise, first_line
 from ..currency import shutdown_dates
 from ..prices import image_price_of
 from ..recording import RecordingMismatch, api_path
@@ -76,7 +76,7 @@ def image_cost_check(image_cost: Any) -> Feedback:
         try:
             results[tokens] = image_cost(_images_response(*tokens))
         except Exception as exc:  # the learner's code may fail in any way: say how, do not crash
-            hint = f"it raised {type(exc).__name__}: {_first_line(exc)}. "
+            hint = f"it raised {type(exc).__name__}: {first_line(exc)}. "
             if isinstance(exc, TypeError) and "subscriptable" in str(exc):
                 hint += "The reply is an object: read its fields as attributes, from result.usage"
             else:
@@ -151,9 +151,6 @@ def _watched() -> Iterator[list[Exchange]]:
         httpx2.Client.send = original  # type: ignore[method-assign]
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _error_hint(exc: BaseException) -> str:
@@ -161,10 +158,10 @@ def _error_hint(exc: BaseException) -> str:
         where = ", ".join(f"{diff.where} (yours {diff.yours})" for diff in exc.diffs[:3])
         return f"in replay mode the requests must be the ones the exercise describes; yours differs at {where}"
     if isinstance(exc, RecordingMismatch):
-        return "in replay mode the requests must be the ones the exercise describes: " + _first_line(exc)
+        return "in replay mode the requests must be the ones the exercise describes: " + first_line(exc)
     if isinstance(exc, AttributeError) and "'dict'" in str(exc):
         return "replies are objects: reach their fields with attributes, not [\"...\"]"
-    return f"it raised {type(exc).__name__}: {_first_line(exc)}"
+    return f"it raised {type(exc).__name__}: {first_line(exc)}"
 
 
 def _run(function: Callable[..., Any], *args: Any) -> tuple[Any, BaseException | None, list[Exchange]]:

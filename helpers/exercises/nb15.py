@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import httpx2
 import openai
 from openai.resources.chat.completions.completions import Completions
-from openai.resources.responses.responses import Responses
 from openai.types.chat import ChatCompletion
 
 from ..authoring import CACHE_MINIMUM_TOKENS, chat, chat_on_tier, encode
-from ..checks import Feedback, exercise
+from ..checks import Feedback, chat_completions_only, exercise, first_line
 from ..stub_server import StubRequest
 
 CUSTOMERS = [
@@ -55,9 +53,6 @@ def shared_prefix_tokens(messages_a: list[dict], messages_b: list[dict]) -> int:
     return shared
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
 
 
 @exercise("15.1")
@@ -76,7 +71,7 @@ def cache_friendly(build_messages: Any, system: Any) -> Feedback:
             built.append(build_messages(customer, question, now))
         except Exception as exc:  # the learner's code may fail in any way: say how, do not crash
             fb.expect(False, "build_messages(customer, question, now) runs without an error",
-                      f"it raised {_first_line(exc)}")
+                      f"it raised {first_line(exc, with_type=True)}")
             return fb
     shaped = all(isinstance(messages, list) and bool(messages) and all(
         isinstance(m, dict) and "role" in m and "content" in m for m in messages) for messages in built)
@@ -137,7 +132,7 @@ def batch_results(read_results: Any) -> Feedback:
         try:
             results.append(read_results(_batch_text(chosen, seed)))
         except Exception as exc:  # the learner's code may fail in any way: say how, do not crash
-            hint = f"it raised {_first_line(exc)}"
+            hint = f"it raised {first_line(exc, with_type=True)}"
             if isinstance(exc, TypeError) and "NoneType" in str(exc):
                 hint += ": a failed line's response is null (None), so look at its error first"
             elif isinstance(exc, json.JSONDecodeError):
@@ -166,22 +161,6 @@ class _LoopGuard(Exception):
     """Raised by the stand-in after too many requests: the learner's function retries without end."""
 
 
-@contextmanager
-def _chat_create(handler: Callable[[Completions, dict], Any]) -> Iterator[None]:
-    """Route every `client.chat.completions.create(...)` through `handler(resource, kwargs)` while inside."""
-    original_chat, original_responses = Completions.create, Responses.create
-
-    def watched(self: Completions, **kwargs: Any) -> Any:
-        return handler(self, kwargs)
-
-    def refused(self: Responses, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("the check watches Chat Completions: classify with client.chat.completions.create")
-
-    Completions.create, Responses.create = watched, refused  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Completions.create, Responses.create = original_chat, original_responses  # type: ignore[method-assign]
 
 
 def _status_error(status: int) -> openai.APIStatusError:
@@ -221,7 +200,7 @@ def _run(ask: Callable[[str], Any], outcomes: list[int | None], review: str) -> 
         return reply
 
     try:
-        with _chat_create(stand_in):
+        with chat_completions_only(stand_in):
             return ask(review), None, sent
     except Exception as exc:  # the learner's code may raise anything: report it, do not crash
         return None, exc, sent
@@ -238,7 +217,7 @@ def flex_fallback(ask_flex_first: Any) -> Feedback:
 
     result, exc, sent = _run(ask_flex_first, [None], review)
     if not fb.expect(exc is None, "when flex answers, it runs without an error",
-                     f"it raised {_first_line(exc)}" if exc else ""):
+                     f"it raised {first_line(exc, with_type=True)}" if exc else ""):
         return fb
     if not fb.expect(len(sent) == 1, "when flex answers, it sends one request",
                      "send one request, and a second only after a 429"):
