@@ -30,6 +30,15 @@ class Feedback:
             self.hints.append(hint)
         return bool(ok)
 
+    def expect_function(self, value: Any, signature: str) -> bool:
+        """The first point of most checks: the learner replaced the placeholder with a function.
+
+        `signature` is how the lesson asks for it, e.g. "delete_files(purpose)".
+        """
+        name = signature.split("(", 1)[0]
+        return self.expect(callable(value), f"{name} is a function",
+                           f"define it with def {signature}: in place of the None")
+
     @property
     def passed(self) -> bool:
         return bool(self.points) and all(ok for ok, _ in self.points)

@@ -150,7 +150,8 @@ def call_usage(request_body: str, response_text: str) -> CallUsage | None:
     return usage_of(request, body)
 
 
-def _json(text: Any) -> Any:
+def json_or_none(text: Any) -> Any:
+    """`text` (str or bytes) parsed as JSON, or None when it is not JSON."""
     try:
         return json.loads(text)
     except (TypeError, ValueError):
@@ -166,10 +167,11 @@ def recording_usage(path: Path) -> list[CallUsage]:
         if not isinstance(response, str) or interaction["response"]["status"]["code"] != 200:
             continue
         usage = call_usage(body, response) if isinstance(body, str) else None
+        reply = json_or_none(response)
         if usage is None and body and (model := form_model(body)):  # an upload: a transcription
-            usage = usage_of({"model": model}, _json(response))
-        if usage is None and (batch := batch_usage(_json(response))) and _json(response)["id"] not in batches:
-            batches.add(_json(response)["id"])
+            usage = usage_of({"model": model}, reply)
+        if usage is None and (batch := batch_usage(reply)) and reply["id"] not in batches:
+            batches.add(reply["id"])
             usage = batch
         if usage is not None:
             calls.append(usage)

@@ -9,7 +9,6 @@ table; `make test` fails once a date has passed and warns for any within WARN_DA
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,7 @@ import openai.types.image_model as image_model
 import openai.types.shared.chat_model as chat_model
 
 from . import settings
-from .costs import form_model
+from .costs import form_model, json_or_none
 from .recording import load_recording
 
 WARN_DAYS = 90
@@ -60,14 +59,9 @@ def models_in_recordings(folder: Path | None = None) -> dict[str, list[str]]:
             if interaction["response"]["status"]["code"] == 404:  # lesson 11's model that does not exist
                 continue
             body = interaction["request"].get("body")
-            model = None
-            if isinstance(body, str) and body.lstrip().startswith("{"):
-                try:
-                    model = json.loads(body).get("model")
-                except ValueError:
-                    model = None
-            elif body:  # an upload (a transcription) names its model in a form field
-                model = form_model(body)
+            sent = json_or_none(body)
+            # a JSON request names its model; an upload (a transcription) names it in a form field
+            model = sent.get("model") if isinstance(sent, dict) else form_model(body) if body else None
             if isinstance(model, str):
                 names = used.setdefault(model, [])
                 if path.stem not in names:

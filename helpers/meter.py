@@ -16,7 +16,6 @@ In replay the budget applies to what the calls would have cost, so a lesson can 
 from __future__ import annotations
 
 import html
-import json
 import math
 import os
 import weakref
@@ -27,7 +26,7 @@ import requests
 from openai import _base_client
 
 from . import costs
-from .prices import PRICES_AS_OF
+from .prices import PRICES_AS_OF, TIER_ALIASES
 
 BUDGET_VARIABLE = "COURSE_BUDGET_USD"
 
@@ -114,7 +113,7 @@ def _request_of(response: Any) -> tuple[dict, bytes]:
         body = response.request.content
     except Exception:  # noqa: BLE001  an upload streamed from a file: nothing to read back
         return (dict(fields) if isinstance(fields, dict) else {}), b""
-    sent = _json(body)
+    sent = costs.json_or_none(body)
     if isinstance(sent, dict):
         return sent, body
     model = costs.form_model(body)
@@ -183,7 +182,7 @@ def line(calls: list[costs.CallUsage], unpriced: set[str], total: float, mode: s
     tokens += f" / {out:,} out" + (f" ({reasoning:,} reasoning)" if reasoning else "") + " tokens"
     if seconds:
         tokens = f"{seconds:,.1f} s of audio" + ("" if fresh_in == out == 0 else f" + {tokens}")
-    tiers = sorted({c.tier for c in calls if c.tier not in (None, "default", "auto", "standard")})
+    tiers = sorted({TIER_ALIASES.get(c.tier, str(c.tier)) for c in calls} - {"standard"})
     if tiers:
         tokens += f" ({', '.join(tiers)} prices)"
     if any(c.estimated for c in calls):
@@ -255,21 +254,14 @@ def _build_request(self: Any, options: Any, *, retries_taken: int = 0) -> Any:
     return request
 
 
-def _json(data: Any) -> Any:
-    try:
-        return json.loads(data)
-    except (TypeError, ValueError):
-        return None
-
-
 def _requests_send(self: Any, request: Any, **kwargs: Any) -> Any:
     """The same metering for a call made with `requests` (lesson 10 sends one by hand)."""
-    sent = _json(request.body)
+    sent = costs.json_or_none(request.body)
     _check_budget(sent)
     response = _real_send(self, request, **kwargs)
     if isinstance(sent, dict) and not kwargs.get("stream"):
         try:
-            _count(costs.usage_of(sent, _json(response.content)))
+            _count(costs.usage_of(sent, costs.json_or_none(response.content)))
         except Exception:  # noqa: BLE001  the meter must never break the learner's call
             pass
     return response

@@ -125,9 +125,8 @@ PRICES["omni-moderation-latest"] = Price(0.0, 0.0)
 # was not among the docs read; its sibling's lists, per million tokens, text input $5.00 (cached $1.25),
 # image input $8.00 (cached $2.00), image output $30.00
 # (https://developers.openai.com/api/docs/models/gpt-image-2.6-sunburst), and summaries of the pricing
-# page give both models the same prices. In PRICES, `input` is the text prompt and `output` the image:
-# all that a generation from a prompt bills.
-PRICES["gpt-image-2.6-flare"] = Price(5.00, 30.00, 1.25)
+# page give both models the same prices. PRICES (below IMAGE_PRICES) takes its `input` from the text
+# prompt and its `output` from the image: all that a generation from a prompt bills.
 
 
 @dataclass(frozen=True)
@@ -144,6 +143,8 @@ class ImagePrice:
 IMAGE_PRICES: dict[str, ImagePrice] = {
     "gpt-image-2.6-flare": ImagePrice(5.00, 1.25, 8.00, 2.00, 30.00),
 }
+for _model, _price in IMAGE_PRICES.items():  # a generation from a prompt: text in, image out
+    PRICES[_model] = Price(_price.text_input, _price.image_output, _price.cached_text_input)
 
 
 def image_price_of(model: str) -> ImagePrice:

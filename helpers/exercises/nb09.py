@@ -101,8 +101,7 @@ def _messages_end_with(kwargs: dict, prompt: str) -> bool:
 def ported_helper(get_completion: Any) -> Feedback:
     """get_completion(prompt) sends one new-style chat request to a current model and returns the reply's text."""
     fb = Feedback("09.1")
-    if not fb.expect(callable(get_completion), "get_completion is a function",
-                     "define it with def get_completion(prompt, model=MODEL): in place of the None"):
+    if not fb.expect_function(get_completion, "get_completion(prompt, model=MODEL)"):
         return fb
     sent: list[tuple[Any, dict, Any]] = []
     original = Completions.create
@@ -165,8 +164,7 @@ def _run_ask(ask: Callable[[str], Any], outcome: Exception | None) -> tuple[Any,
 def ported_error_handling(ask: Any) -> Feedback:
     """ask(prompt) answers as the old function did: the text, the busy note on 429, the bad-request note on 400/404."""
     fb = Feedback("09.2")
-    if not fb.expect(callable(ask), "ask is a function",
-                     "define it with def ask(prompt): in place of the None"):
+    if not fb.expect_function(ask, "ask(prompt)"):
         return fb
 
     result, exc, sent = _run_ask(ask, None)

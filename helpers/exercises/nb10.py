@@ -48,8 +48,7 @@ RESETS = [
 def reset_duration(reset_seconds: Any) -> Feedback:
     """reset_seconds("6m0s") and the like return the number of seconds."""
     fb = Feedback("10.1")
-    if not fb.expect(callable(reset_seconds), "reset_seconds is a function",
-                     "define it with def reset_seconds(value): in place of the None"):
+    if not fb.expect_function(reset_seconds, "reset_seconds(value)"):
         return fb
     numbers = True
     for values, what, hint in RESETS:
@@ -110,8 +109,7 @@ def _error_hint(exc: BaseException) -> str:
 def error_without_the_sdk(error_message: Any) -> Feedback:
     """error_message(http): None on success, else the API's error.message, or the body's text when it is not JSON."""
     fb = Feedback("10.2")
-    if not fb.expect(callable(error_message), "error_message is a function",
-                     "define it with def error_message(http): in place of the None"):
+    if not fb.expect_function(error_message, "error_message(http)"):
         return fb
 
     def run(reply: requests.Response) -> tuple[Any, BaseException | None]:

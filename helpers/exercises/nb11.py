@@ -89,8 +89,7 @@ ADVICE_CASES: list[tuple[str, Callable[[], BaseException], str, str]] = [
 def advice_per_error(advice: Any) -> Feedback:
     """advice(err) names what to do about each kind of failure, told apart by class and code."""
     fb = Feedback("11.1")
-    if not fb.expect(callable(advice), "advice is a function",
-                     "define it with def advice(err): in place of the None"):
+    if not fb.expect_function(advice, "advice(err)"):
         return fb
     answers: list[tuple[str, Any, str, str]] = []
     crashed: list[str] = []
@@ -135,8 +134,7 @@ def _waits(seconds_to_wait: Callable[[Any, int], Any], make: Callable[[], BaseEx
 def honours_retry_after(seconds_to_wait: Any) -> Feedback:
     """seconds_to_wait(err, attempt): the reply's retry-after, else a random wait up to min(30, 2**attempt)."""
     fb = Feedback("11.2")
-    if not fb.expect(callable(seconds_to_wait), "seconds_to_wait is a function",
-                     "define it with def seconds_to_wait(err, attempt): in place of the None"):
+    if not fb.expect_function(seconds_to_wait, "seconds_to_wait(err, attempt)"):
         return fb
 
     def limited(**headers: str) -> Callable[[], BaseException]:
@@ -264,8 +262,7 @@ def _request_hint(exc: BaseException) -> str:
 def keeps_a_broken_stream(stream_text: Any) -> Feedback:
     """stream_text(prompt) streams a reply and returns (text, complete), without raising when the stream breaks."""
     fb = Feedback("11.3")
-    if not fb.expect(callable(stream_text), "stream_text is a function",
-                     "define it with def stream_text(prompt): in place of the None"):
+    if not fb.expect_function(stream_text, "stream_text(prompt)"):
         return fb
     sent: list[tuple[dict, Any]] = []
     try:

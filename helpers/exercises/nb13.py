@@ -97,8 +97,7 @@ def _run_cleanup(delete_files: Callable[[str], Any], purpose: str) -> tuple[Any,
 def file_cleanup(delete_files: Any) -> Feedback:
     """delete_files(purpose) deletes every file of that purpose, and only those, and returns their ids."""
     fb = Feedback("13.1")
-    if not fb.expect(callable(delete_files), "delete_files is a function",
-                     "define it with def delete_files(purpose): in place of the None"):
+    if not fb.expect_function(delete_files, "delete_files(purpose)"):
         return fb
     result, exc, deleted = _run_cleanup(delete_files, "user_data")
     if not fb.expect(exc is None, "delete_files(\"user_data\") runs without an error", _error_hint(exc) if exc else ""):
@@ -136,8 +135,7 @@ def semantic_search(search: Any, sentences: Any, vectors: Any) -> Feedback:
                      "sentences and vectors are those of section 4",
                      "run the cells of section 4 first: pass sentences and vectors, one vector per sentence"):
         return fb
-    if not fb.expect(callable(search), "search is a function",
-                     "define it with def search(query, k=3): in place of the None"):
+    if not fb.expect_function(search, "search(query, k=3)"):
         return fb
     sent: list[tuple[dict, Any]] = []
     original = Embeddings.create
@@ -219,8 +217,7 @@ def _run_gate(answer: Callable[[str], Any], text: str, flag: bool) -> tuple[Any,
 def moderation_gate(answer: Any) -> Feedback:
     """answer(text) moderates the text first: a flagged text gets the refusal and never reaches the model."""
     fb = Feedback("13.3")
-    if not fb.expect(callable(answer), "answer is a function",
-                     "define it with def answer(user_text): in place of the None"):
+    if not fb.expect_function(answer, "answer(user_text)"):
         return fb
     text = "When will my refund arrive?"
     result, exc, calls = _run_gate(answer, text, flag=False)

@@ -66,8 +66,7 @@ def _close(got: Any, want: float) -> bool:
 def image_cost_check(image_cost: Any) -> Feedback:
     """image_cost(result) prices an Images API reply: text in, image in, image out, each at its own price."""
     fb = Feedback("14.1")
-    if not fb.expect(callable(image_cost), "image_cost is a function",
-                     "define it with def image_cost(result): in place of the None"):
+    if not fb.expect_function(image_cost, "image_cost(result)"):
         return fb
     generations = [(23, 0, 272), (61, 0, 4160)]  # a prompt and a picture: low square, high square
     edit = (40, 1260, 1056)  # an edit: a prompt and a picture in, a picture out
@@ -180,8 +179,7 @@ def _to(sent: list[Exchange], path: str) -> list[Exchange]:
 def to_english_check(to_english: Any) -> Feedback:
     """to_english(path) transcribes with a model that stays, then translates the transcript with a chat model."""
     fb = Feedback("14.2")
-    if not fb.expect(callable(to_english), "to_english is a function",
-                     "define it with def to_english(path): in place of the None"):
+    if not fb.expect_function(to_english, "to_english(path)"):
         return fb
     clip = settings.REPO_ROOT / "audio" / FRENCH_CLIP
     result, exc, sent = _run(to_english, clip)
@@ -230,8 +228,7 @@ def _looks_like_mp3(data: bytes) -> bool:
 def speak_check(speak: Any) -> Feedback:
     """speak(text, path) saves the text spoken by the speech model as an MP3 file at path, and returns path."""
     fb = Feedback("14.3")
-    if not fb.expect(callable(speak), "speak is a function",
-                     "define it with def speak(text, path): in place of the None"):
+    if not fb.expect_function(speak, "speak(text, path)"):
         return fb
     with tempfile.TemporaryDirectory(prefix="course-14.3-") as folder:
         target = Path(folder) / "english.mp3"

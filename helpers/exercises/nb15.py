@@ -59,8 +59,7 @@ def shared_prefix_tokens(messages_a: list[dict], messages_b: list[dict]) -> int:
 def cache_friendly(build_messages: Any, system: Any) -> Feedback:
     """build_messages(customer, question, now) keeps the customer and the time, and lets requests share the prefix."""
     fb = Feedback("15.1")
-    if not fb.expect(callable(build_messages), "build_messages is a function",
-                     "define it with def build_messages(customer, question, now): in place of the None"):
+    if not fb.expect_function(build_messages, "build_messages(customer, question, now)"):
         return fb
     if not fb.expect(isinstance(system, str) and len(system) > 1000, "the second argument is the shop's SYSTEM",
                      "pass SYSTEM, the system prompt of section 1, as the check's last argument"):
@@ -121,8 +120,7 @@ def _batch_text(lines: list[dict], seed: int) -> str:
 def batch_results(read_results: Any) -> Feedback:
     """read_results(text) returns the answers by custom_id, and the custom_ids that failed."""
     fb = Feedback("15.2")
-    if not fb.expect(callable(read_results), "read_results is a function",
-                     "define it with def read_results(text): in place of the None"):
+    if not fb.expect_function(read_results, "read_results(text)"):
         return fb
     answers = {"rev-a": "positive", "rev-b": "negative", "rev-c": "mixed", "rev-d": "positive"}
     lines = [_output_line(cid, text, n) for n, (cid, text) in enumerate(answers.items())]
@@ -210,8 +208,7 @@ def _run(ask: Callable[[str], Any], outcomes: list[int | None], review: str) -> 
 def flex_fallback(ask_flex_first: Any) -> Feedback:
     """ask_flex_first(review) asks with flex and a long timeout, and asks again with standard processing on a 429."""
     fb = Feedback("15.3")
-    if not fb.expect(callable(ask_flex_first), "ask_flex_first is a function",
-                     "define it with def ask_flex_first(review): in place of the None"):
+    if not fb.expect_function(ask_flex_first, "ask_flex_first(review)"):
         return fb
     review = "Nice colour, but the t-shirt shrank in the wash."
 
