@@ -69,12 +69,31 @@ def exercise(number: str) -> Callable[[Checker], Checker]:
 
 def check(number: str, *args: Any, **kwargs: Any) -> Feedback:
     """Check your answer to exercise `number`; the notebook says what to pass."""
-    from . import exercises  # noqa: F401  (registers every lesson's checks)
-
     if number not in _CHECKS:
+        _load_lesson_checks(number)
+    if number not in _CHECKS:
+        from .exercises import load_all
+
+        load_all()
         known = ", ".join(sorted(_CHECKS)) or "none yet"
         raise KeyError(f"There is no exercise {number!r}. Exercises with checks: {known}.")
     return _CHECKS[number](*args, **kwargs)
+
+
+def _load_lesson_checks(number: str) -> None:
+    """Import the one module with lesson NN's checks (exercise "NN.K"): a notebook pays for its own
+    lesson's checks only, and a fault in another lesson's module cannot reach it."""
+    import importlib
+
+    lesson = number.split(".", 1)[0]
+    if not (lesson.isdigit() and len(lesson) == 2):
+        return
+    module = f"{__package__}.exercises.nb{lesson}"
+    try:
+        importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
 
 
 # Tools the lessons' checks share: they run the learner's function against stand-ins, never the API.

@@ -594,7 +594,7 @@ class CourseSerializer:
 
     @staticmethod
     def deserialize(text: str) -> dict:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_Loader)
 
     @classmethod
     def serialize(cls, data: dict) -> str:

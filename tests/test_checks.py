@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 import helpers
 from helpers.prices import price_of
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def completion(finish_reason: str = "stop", prompt: int = 37, completion_tokens: int = 20):
@@ -44,8 +49,18 @@ def test_01_2_checks_the_arithmetic_without_printing_the_answer():
 
 
 def test_an_unknown_exercise_lists_the_known_ones():
-    with pytest.raises(KeyError, match="01.1"):
+    with pytest.raises(KeyError, match=r"01\.1, 01\.2.*15\.1"):
         helpers.check("99.9")
+
+
+def test_a_check_imports_its_own_lessons_checks_and_no_others():
+    probe = ("import sys, helpers\n"
+             "from tests.test_checks import TUTOR, QUESTION, completion\n"
+             "helpers.check('01.1', [TUTOR, QUESTION], completion())\n"
+             "print(sorted(m for m in sys.modules if m.startswith('helpers.exercises.')))\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['helpers.exercises.nb01']"
 
 
 def _response(**fields):
