@@ -20,7 +20,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks --ContentsManager.allow_hidden=True $(LAB_FLAGS)
 
 test: $(STAMP)
-	$(BIN)/ruff check helpers tests recordings/authored imgs
+	$(BIN)/ruff check helpers tests recordings/authored imgs audio
 	$(BIN)/course models
 	COURSE_MODE=replay $(BIN)/python -m pytest -n 2 --dist loadscope --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/sanitize.cfg tests notebooks solutions
@@ -47,7 +47,7 @@ environment.yml: pyproject.toml
 	$(BIN)/python -m helpers.environment > environment.yml
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests recordings/authored imgs
+	$(BIN)/ruff check helpers tests recordings/authored imgs audio
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -13,7 +13,7 @@
                                 a notebook failed (drift alone is a warning). Without NAME it leaves
                                 out the lesson that starts a fine-tuning job (06): name it to check it
     course bench [--quick]      speed and cost figures (see helpers/bench.py), also written to
-                                docs/benchmarks.md; --quick skips the two fresh installs
+                                docs/benchmarks.md; --quick skips the two fresh installs and only prints
 
 NAME is a lesson like `01_chat_basics` (its solutions notebook comes with it) or a path to a
 notebook; no NAME means every notebook. A recording is replaced only when every cell of its
