@@ -7,10 +7,16 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+import nbval.kernel
 import pytest
 
 from helpers import session, settings
 from helpers.stub_server import Reply, StubRequest, StubServer
+
+from .tools import retrying_kernel_start
+
+# nbval starts one kernel a notebook; a kernel that loses the race for its ports gets one more try.
+nbval.kernel.start_new_kernel = retrying_kernel_start(nbval.kernel.start_new_kernel)
 
 # Fixtures shaped like real credentials, assembled at run time so secret scanners do not flag them.
 FAKE_KEY = "sk-" + "test" + "0123456789abcdefghij" * 2

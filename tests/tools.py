@@ -1,12 +1,17 @@
-"""Small pieces more than one test module needs: running a lesson in a kernel with a probe cell, and uv."""
+"""Small pieces more than one test module needs: running a lesson in a kernel with a probe cell, uv, and a
+kernel start that survives a lost port race."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import shutil
 import sys
+import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import pytest
@@ -50,3 +55,23 @@ def uv_command() -> list[str]:
     on_path = shutil.which("uv")
     assert on_path, "uv is neither on PATH nor in this venv: run `make setup`"
     return [on_path]
+
+
+def retrying_kernel_start(start: Callable[..., Any]) -> Callable[..., Any]:
+    """`start` (nbval's kernel start) with one more try when the new kernel dies before it answers.
+
+    Jupyter picks a kernel's ports, frees them, then lets the kernel bind them; another process can take
+    one in between (jupyter/jupyter_client#154), and two xdist workers start kernels side by side. This
+    happened once in about a thousand starts here. A second failure is real and raised; a retry says so."""
+
+    @functools.wraps(start)
+    def start_with_one_retry(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return start(*args, **kwargs)
+        except RuntimeError as error:
+            if "died" not in str(error):
+                raise
+            warnings.warn(f"a kernel died as it started ({error}); started another", stacklevel=2)
+            return start(*args, **kwargs)
+
+    return start_with_one_retry
