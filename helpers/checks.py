@@ -6,6 +6,7 @@ registered with `@exercise("NN.K")`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,8 +37,9 @@ class Feedback:
         `signature` is how the lesson asks for it, e.g. "delete_files(purpose)".
         """
         name = signature.split("(", 1)[0]
-        return self.expect(callable(value), f"{name} is a function",
-                           f"define it with def {signature}: in place of the None")
+        hint = (f"define it with def {signature}: in place of the None" if value is None
+                else f"pass the function itself, defined with def {signature}:, not what it returns")
+        return self.expect(callable(value), f"{name} is a function", hint)
 
     @property
     def passed(self) -> bool:
@@ -83,8 +85,6 @@ def check(number: str, *args: Any, **kwargs: Any) -> Feedback:
 def _load_lesson_checks(number: str) -> None:
     """Import the one module with lesson NN's checks (exercise "NN.K"): a notebook pays for its own
     lesson's checks only, and a fault in another lesson's module cannot reach it."""
-    import importlib
-
     lesson = number.split(".", 1)[0]
     if not (lesson.isdigit() and len(lesson) == 2):
         return

@@ -90,3 +90,13 @@ def test_07_2_catches_a_result_sent_back_under_the_item_id_instead_of_the_call_i
     bad = helpers.check("07.2", asked, [call, {"type": "function_call_output", "call_id": "fc_1", "output": "45"}],
                         answer)
     assert not bad
+
+
+def test_a_missing_function_gets_a_hint_that_fits_what_was_passed():
+    placeholder = helpers.checks.Feedback("04.2")
+    assert not placeholder.expect_function(None, "image_tokens(width, height, detail)")
+    assert placeholder.hints == ["define it with def image_tokens(width, height, detail): in place of the None"]
+    called = helpers.checks.Feedback("04.2")
+    assert not called.expect_function(765, "image_tokens(width, height, detail)")
+    assert "pass the function itself" in called.hints[0] and "not what it returns" in called.hints[0]
+    assert helpers.checks.Feedback("04.2").expect_function(len, "image_tokens(width, height, detail)")

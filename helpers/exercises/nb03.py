@@ -64,7 +64,7 @@ def _run(function: Callable[[Any], Any], chunks: list[ChatCompletionChunk]) -> t
 def collect_text_and_count(collect: Any) -> Feedback:
     """collect(stream) returns the whole text and the number of chunks that carried text."""
     fb = Feedback("03.1")
-    if not fb.expect(callable(collect), "collect is a function", "define collect with def collect(stream):"):
+    if not fb.expect_function(collect, "collect(stream)"):
         return fb
     expected = ("".join(_PIECES), len(_PIECES))
     for with_usage, label in ((False, "a plain stream"), (True, "a stream with include_usage")):
@@ -114,8 +114,7 @@ def usage_of_a_stream(text: Any, usage: Any) -> Feedback:
 def text_pieces_generator(text_pieces: Any) -> Feedback:
     """text_pieces(stream) is lazy and yields only the non-empty text pieces."""
     fb = Feedback("03.3")
-    if not fb.expect(callable(text_pieces), "text_pieces is a function",
-                     "define text_pieces with def text_pieces(stream):"):
+    if not fb.expect_function(text_pieces, "text_pieces(stream)"):
         return fb
     stream = _Counted(_sample_stream(with_usage=False))
     try:

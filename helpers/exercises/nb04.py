@@ -71,8 +71,7 @@ _CASES: list[tuple[str, list[tuple[int, int, str]]]] = [
 def predict_image_tokens(image_tokens: Callable[[int, int, str], Any]) -> Feedback:
     """image_tokens(width, height, detail) gives gpt-5.4-mini's bill for every size tried."""
     fb = Feedback("04.2")
-    if not fb.expect(callable(image_tokens), "image_tokens is a function",
-                     "define image_tokens(width, height, detail) and pass the function itself"):
+    if not fb.expect_function(image_tokens, "image_tokens(width, height, detail)"):
         return fb
     try:
         first = image_tokens(1000, 750, "high")

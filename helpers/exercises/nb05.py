@@ -172,7 +172,7 @@ def _outcome(run_tool: Callable[[str, str], Any], name: str, arguments: str) -> 
 def tool_runner(run_tool: Any) -> Feedback:
     """run_tool returns a string in every case, and its errors say what went wrong."""
     fb = Feedback("05.3")
-    if not fb.expect(callable(run_tool), "run_tool is a function", "define run_tool(name, arguments)"):
+    if not fb.expect_function(run_tool, "run_tool(name, arguments)"):
         return fb
     good, problem = _outcome(run_tool, TOOL_NAME, '{"start": "2026-01-15", "end": "2026-03-01"}')
     fb.expect(

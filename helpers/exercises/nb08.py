@@ -78,7 +78,7 @@ def _error_hint(exc: Exception) -> str:
 def trim_to_budget(trim: Any) -> Feedback:
     """trim(messages, budget) keeps the system message and the newest whole turns that fit, in order."""
     fb = Feedback("08.1")
-    if not fb.expect(callable(trim), "trim is a function", "define it with def trim(messages, budget):"):
+    if not fb.expect_function(trim, "trim(messages, budget)"):
         return fb
     for label, messages, budget in _cases():
         given = copy.deepcopy(messages)
@@ -182,7 +182,7 @@ def _usage(prompt: int, completion: int, cached: int | None) -> CompletionUsage:
 def cost_with_cache(cost_of: Any, model: str) -> Feedback:
     """cost_of(usage) bills cached prompt tokens at the cached-input price and the rest at the input price."""
     fb = Feedback("08.3")
-    if not fb.expect(callable(cost_of), "cost_of is a function", "define it with def cost_of(usage):"):
+    if not fb.expect_function(cost_of, "cost_of(usage)"):
         return fb
     price = price_of(model)
     cached_price = price.cached_input if price.cached_input is not None else price.input

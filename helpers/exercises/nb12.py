@@ -134,8 +134,7 @@ def _estimate_hint(result: float, messages: list[dict], cap: int, price: Price) 
 def worst_case_cost(estimate_cost: Any, model: str) -> Feedback:
     """estimate_cost(messages, max_completion_tokens): the prompt's estimate plus the cap, priced, without a request."""
     fb = Feedback("12.1")
-    if not fb.expect(callable(estimate_cost), "estimate_cost is a function",
-                     "define it with def estimate_cost(messages, max_completion_tokens): in place of the stub"):
+    if not fb.expect_function(estimate_cost, "estimate_cost(messages, max_completion_tokens)"):
         return fb
     price = price_of(model)
     unchanged = True
@@ -216,7 +215,7 @@ def _cost_hint(result: float, label: str, price: Price, tokens: tuple[int, int, 
 def cost_from_either_usage(call_cost: Any, model: str) -> Feedback:
     """call_cost(usage) prices a Chat Completions or a Responses usage: cached input apart, reasoning once."""
     fb = Feedback("12.2")
-    if not fb.expect(callable(call_cost), "call_cost is a function", "define it with def call_cost(usage):"):
+    if not fb.expect_function(call_cost, "call_cost(usage)"):
         return fb
     price = price_of(model)
     for label, usage, total_in, cached, output, reasoning in _usage_cases():
